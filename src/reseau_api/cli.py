@@ -1,0 +1,113 @@
+"""The `reseau-api` command: serve, local database, migrations, demo data, OpenAPI export."""
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reseau_api.core import cluster
+from reseau_api.core.config import PROJECT_ROOT, get_settings
+
+app = typer.Typer(
+    help="reseau-api: directory of the Occitanie tiers-lieux network.", no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="The project-local PostgreSQL cluster (.data/pg). Ignored when DATABASE_URL is set.")
+app.add_typer(db_app, name="db")
+
+
+def _fail(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+@db_app.command("up")
+def db_up() -> None:
+    """Start (initialising if needed) the local cluster and create the `reseau` database."""
+    settings = get_settings()
+    if not settings.uses_local_cluster:
+        typer.echo("DATABASE_URL is set: using it, no local cluster started.")
+        return
+    try:
+        state = cluster.start(settings)
+        cluster.create_database(settings, settings.db_name)
+    except cluster.ClusterError as exc:
+        _fail(str(exc))
+    typer.echo(f"PostgreSQL running on 127.0.0.1:{state.port}, data in {state.data_dir}")
+
+
+@db_app.command("down")
+def db_down() -> None:
+    """Stop the local cluster (data is kept)."""
+    state = cluster.stop(get_settings())
+    typer.echo(f"PostgreSQL {'still running' if state.running else 'stopped'} ({state.data_dir})")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Tell whether the local cluster runs, where and on which port."""
+    settings = get_settings()
+    if not settings.uses_local_cluster:
+        typer.echo("DATABASE_URL is set: the local cluster is not used.")
+        return
+    state = cluster.status(settings)
+    typer.echo(f"{'running' if state.running else 'stopped'} port={state.port} data={state.data_dir}")
+    raise typer.Exit(0 if state.running else 3)
+
+
+@app.command()
+def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Apply the database migrations (alembic upgrade)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    command.upgrade(config, revision)
+
+
+@app.command()
+def seed(
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Only when no place is stored yet")] = False,
+) -> None:
+    """Load the demo data set (real Occitanie tiers-lieux of the 2019 census, and more)."""
+    import asyncio
+
+    from reseau_api.seed import load_demo_data
+
+    loaded = asyncio.run(load_demo_data(only_if_empty=if_empty))
+    typer.echo(loaded)
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    reload: bool = False,
+) -> None:
+    """Serve the API with uvicorn."""
+    import uvicorn
+
+    uvicorn.run(
+        "reseau_api.main:app", host=host, port=port, workers=workers, reload=reload,
+        access_log=False, proxy_headers=True, server_header=False,
+    )
+
+
+@app.command()
+def openapi(
+    output: Annotated[Path, typer.Option(help="Where to write the document")] = PROJECT_ROOT
+    / "openapi" / "openapi.json",
+) -> None:
+    """Write the OpenAPI document the app serves (committed in openapi/openapi.json)."""
+    from reseau_api.main import app as fastapi_app
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(fastapi_app.openapi(), indent=2, ensure_ascii=False) + "\n")
+    typer.echo(f"wrote {output}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

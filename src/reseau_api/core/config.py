@@ -1,0 +1,61 @@
+"""Settings, read once from the environment (prefix RESEAU_) and an optional .env file."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_PG_PORT = 54320
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RESEAU_", env_file=".env", extra="ignore")
+
+    # Empty means "the project-local cluster started by `reseau-api db up`".
+    database_url: str = Field(
+        default="", validation_alias=AliasChoices("DATABASE_URL", "RESEAU_DATABASE_URL")
+    )
+    pg_port: int = DEFAULT_PG_PORT
+    pg_data_dir: Path = PROJECT_ROOT / ".data" / "pg"
+    db_name: str = "reseau"
+
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_max_overflow: int = Field(default=10, ge=0, le=200)
+    db_pool_timeout_s: float = Field(default=2.0, gt=0)
+    db_connect_timeout_s: float = Field(default=1.5, gt=0)
+    db_statement_timeout_ms: int = Field(default=5000, ge=100)
+
+    cors_origins: list[str] = ["*"]
+    log_format: str = Field(default="plain", pattern="^(plain|json)$")
+    log_level: str = "info"
+
+    public_base_url: str = ""
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    region_departements: list[str] = [
+        "09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82",
+    ]
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return to_asyncpg_url(self.database_url)
+        return f"postgresql+asyncpg://reseau@127.0.0.1:{self.pg_port}/{self.db_name}"
+
+    @property
+    def uses_local_cluster(self) -> bool:
+        return not self.database_url
+
+
+def to_asyncpg_url(url: str) -> str:
+    """Accept the usual `postgres://` / `postgresql://` forms and pick the asyncpg driver."""
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix):]
+    return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

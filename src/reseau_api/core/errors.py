@@ -1,0 +1,293 @@
+"""RFC 9457 problem details: errors carry their status, one place turns them into responses.
+
+Every error the API sends is `application/problem+json` with `type`, `title`, `status`, `detail`,
+`instance` and, for invalid input, `errors` (one entry per offending parameter or field).
+"""
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import asyncpg
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("reseau_api.errors")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_BASE = "/problemes/"
+
+# slug -> (title, explanation): served at /problemes/{slug} so each `type` URI resolves to prose.
+PROBLEM_TYPES: dict[str, tuple[str, str]] = {
+    "parametre-invalide": (
+        "Invalid parameter",
+        "A query, path or header parameter is malformed or out of range. `errors` names each one.",
+    ),
+    "corps-invalide": (
+        "Invalid request body",
+        "The JSON body does not match the schema or breaks a rule. `errors` points at each field.",
+    ),
+    "introuvable": ("Not found", "No resource at this address, or it is not visible to you."),
+    "methode-non-autorisee": ("Method not allowed", "The resource exists but not with this HTTP method."),
+    "non-authentifie": (
+        "Authentication required",
+        "Send a valid API key as `Authorization: Bearer <key>`.",
+    ),
+    "interdit": ("Forbidden", "Your key is valid but does not allow this action on this resource."),
+    "conflit": ("Conflict", "The request conflicts with the current state of the resource."),
+    "precondition-echouee": (
+        "Precondition failed",
+        "The `If-Match` ETag is stale: someone changed the resource. Fetch it again and retry.",
+    ),
+    "precondition-requise": (
+        "Precondition required",
+        "Send `If-Match` with the current ETag so that concurrent edits cannot be lost.",
+    ),
+    "corps-trop-grand": ("Payload too large", "The request body exceeds the size limit."),
+    "media-non-supporte": ("Unsupported media type", "Send the body with a supported Content-Type."),
+    "trop-de-requetes": ("Too many requests", "Slow down; `Retry-After` says when to try again."),
+    "service-indisponible": (
+        "Service unavailable",
+        "The database is unreachable or overloaded. Retry after the delay in `Retry-After`.",
+    ),
+    "erreur-interne": ("Internal error", "An unexpected error. It has been logged with the request id."),
+}
+
+_STATUS_SLUGS = {
+    400: "parametre-invalide",
+    401: "non-authentifie",
+    403: "interdit",
+    404: "introuvable",
+    405: "methode-non-autorisee",
+    409: "conflit",
+    412: "precondition-echouee",
+    413: "corps-trop-grand",
+    415: "media-non-supporte",
+    422: "corps-invalide",
+    428: "precondition-requise",
+    429: "trop-de-requetes",
+    503: "service-indisponible",
+}
+
+
+class ReseauError(Exception):
+    """Base error: subclasses set `status` and `slug`; raise them anywhere below a route."""
+
+    status: int = 500
+    slug: str = "erreur-interne"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers or {}
+        self.extra = extra or {}
+
+
+class InvalidParameter(ReseauError):
+    status, slug = 400, "parametre-invalide"
+
+    def __init__(self, name: str, detail: str, *, location: str = "query") -> None:
+        super().__init__(
+            f"Invalid parameter '{name}': {detail}",
+            errors=[{"in": location, "name": name, "detail": detail}],
+        )
+
+
+class InvalidBody(ReseauError):
+    status, slug = 422, "corps-invalide"
+
+    def __init__(self, errors: list[dict[str, Any]], detail: str | None = None) -> None:
+        fields = ", ".join(e.get("pointer", "") or "/" for e in errors)
+        super().__init__(detail or f"Invalid field(s): {fields}", errors=errors)
+
+
+class Unauthorized(ReseauError):
+    status, slug = 401, "non-authentifie"
+
+    def __init__(self, detail: str, *, error: str = "invalid_token") -> None:
+        super().__init__(
+            detail, headers={"WWW-Authenticate": f'Bearer realm="reseau-api", error="{error}"'}
+        )
+
+
+class Forbidden(ReseauError):
+    status, slug = 403, "interdit"
+
+
+class NotFound(ReseauError):
+    status, slug = 404, "introuvable"
+
+
+class Conflict(ReseauError):
+    status, slug = 409, "conflit"
+
+
+class PreconditionFailed(ReseauError):
+    status, slug = 412, "precondition-echouee"
+
+
+class PreconditionRequired(ReseauError):
+    status, slug = 428, "precondition-requise"
+
+
+class PayloadTooLarge(ReseauError):
+    status, slug = 413, "corps-trop-grand"
+
+
+class TooManyRequests(ReseauError):
+    status, slug = 429, "trop-de-requetes"
+
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_s))})
+
+
+class ServiceUnavailable(ReseauError):
+    status, slug = 503, "service-indisponible"
+
+    def __init__(self, detail: str, *, retry_after_s: int = 2) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after_s)})
+
+
+def problem_body(
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    instance: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    slug = slug or _STATUS_SLUGS.get(status, "erreur-interne")
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug,
+        "title": PROBLEM_TYPES[slug][0],
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = errors
+    if extra:
+        body.update(extra)
+    return body
+
+
+def problem_response(
+    request: Request | None,
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    instance = request.url.path if request is not None else None
+    return JSONResponse(
+        problem_body(status, detail, slug=slug, instance=instance, errors=errors, extra=extra),
+        status_code=status,
+        headers=headers,
+        media_type=PROBLEM_MEDIA_TYPE,
+    )
+
+
+def _validation_entries(raw: Iterable[Any]) -> tuple[list[dict[str, Any]], bool]:
+    """FastAPI's validation errors -> our `errors` list, and whether the body was at fault."""
+    entries, body_error = [], False
+    for err in raw:
+        loc = [str(p) for p in err.get("loc", ())]
+        where = loc[0] if loc else "body"
+        message = err.get("msg", "invalid value")
+        if where == "body":
+            body_error = True
+            entries.append({"in": "body", "pointer": "/" + "/".join(loc[1:]), "detail": message})
+        else:
+            name = loc[1] if len(loc) > 1 else where
+            entries.append({"in": where, "name": name, "detail": message})
+    return entries, body_error
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """True when the error means "PostgreSQL cannot be reached right now", not a bug."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(
+            current,
+            OSError
+            | TimeoutError
+            | asyncio.TimeoutError
+            | sa_exc.TimeoutError
+            | asyncpg.CannotConnectNowError
+            | asyncpg.ConnectionDoesNotExistError
+            | asyncpg.AdminShutdownError
+            | asyncpg.CrashShutdownError
+            | asyncpg.TooManyConnectionsError
+            | asyncpg.QueryCanceledError
+            | asyncpg.InterfaceError
+            | asyncpg.InternalClientError,
+        ):
+            return True
+        if isinstance(current, sa_exc.DBAPIError) and current.connection_invalidated:
+            return True
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return False
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ReseauError)
+    async def reseau_error(request: Request, exc: ReseauError) -> JSONResponse:
+        return problem_response(
+            request, exc.status, exc.detail, slug=exc.slug, errors=exc.errors,
+            headers=exc.headers, extra=exc.extra,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        entries, body_error = _validation_entries(exc.errors())
+        if body_error:
+            pointers = ", ".join(e.get("pointer") or e.get("name", "") for e in entries)
+            return problem_response(request, 422, f"Invalid field(s): {pointers}", errors=entries)
+        names = ", ".join(e["name"] for e in entries)
+        return problem_response(request, 400, f"Invalid parameter(s): {names}", errors=entries)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"No resource at {request.url.path}."
+        elif exc.status_code == 405:
+            detail = f"Method {request.method} is not allowed on {request.url.path}."
+        return problem_response(request, exc.status_code, detail, headers=exc.headers)
+
+    async def infrastructure_error(request: Request, exc: Exception) -> JSONResponse:
+        if is_database_unavailable(exc):
+            log.warning("database unavailable: %s: %s", type(exc).__name__, exc)
+            return problem_response(
+                request, 503, "The database is unavailable; retry shortly.",
+                headers={"Retry-After": "2"},
+            )
+        return await unexpected_error(request, exc)
+
+    for exc_class in (sa_exc.SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError,
+                      OSError, TimeoutError):
+        app.add_exception_handler(exc_class, infrastructure_error)
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return problem_response(request, 500, "An unexpected error occurred; it has been logged.")

@@ -1,0 +1,24 @@
+"""Demo data: each domain contributes a loader; `reseau-api seed` runs them in order.
+
+A loader takes a session, loads its data set when its tables are empty (or always when asked),
+and returns a one-line summary. Loaders only flush; the seed commits once at the end.
+"""
+
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reseau_api.core.db import SessionLocal
+
+Loader = Callable[[AsyncSession, bool], Awaitable[str]]
+
+
+def loaders() -> list[Loader]:
+    return []
+
+
+async def load_demo_data(*, only_if_empty: bool) -> str:
+    async with SessionLocal() as session:
+        summaries = [await loader(session, only_if_empty) for loader in loaders()]
+        await session.commit()
+    return "\n".join(summaries) or "no demo data set to load"

@@ -1,0 +1,59 @@
+"""Test harness: a throwaway PostGIS database per test session, one rolled-back transaction per test."""
+
+import os
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from reseau_api.core import cluster
+from reseau_api.core.config import PROJECT_ROOT, get_settings
+from reseau_api.core.db import get_session
+from reseau_api.main import app
+
+SETTINGS = get_settings()
+TEST_DB_NAME = os.environ.get("RESEAU_TEST_DB_NAME", "reseau_test")
+TEST_DATABASE_URL = (
+    make_url(SETTINGS.effective_database_url).set(database=TEST_DB_NAME).render_as_string(hide_password=False)
+)
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.attributes["database_url"] = database_url
+    config.attributes["configure_logger"] = False
+    return config
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_database() -> str:
+    """Create the test database from scratch and migrate it to head, once per run."""
+    cluster.create_database(SETTINGS, TEST_DB_NAME, drop_first=True)
+    command.upgrade(alembic_config(TEST_DATABASE_URL), "head")
+    return TEST_DATABASE_URL
+
+
+@pytest.fixture
+async def session(test_database: str) -> AsyncIterator[AsyncSession]:
+    engine = create_async_engine(test_database, poolclass=NullPool)
+    async with engine.connect() as conn:
+        outer = await conn.begin()
+        session = AsyncSession(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        yield session  # service commits become SAVEPOINT releases
+        await session.close()
+        await outer.rollback()
+    await engine.dispose()
+
+
+@pytest.fixture
+async def client(session: AsyncSession) -> AsyncIterator[httpx.AsyncClient]:
+    app.dependency_overrides[get_session] = lambda: session
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
+        yield c
+    app.dependency_overrides.clear()

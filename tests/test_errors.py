@@ -1,0 +1,59 @@
+"""Every error is an RFC 9457 problem; nothing internal leaks."""
+
+import httpx
+
+PROBLEM = "application/problem+json"
+
+
+async def test_unknown_route_is_a_404_problem(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["status"] == 404
+    assert body["type"] == "/problemes/introuvable"
+    assert body["title"] == "Not found"
+    assert "/v1/nothing-here" in body["detail"]
+    assert body["instance"] == "/v1/nothing-here"
+
+
+async def test_wrong_method_is_a_405_problem_with_allow(client: httpx.AsyncClient) -> None:
+    response = await client.delete("/health/live")
+    assert response.status_code == 405
+    assert response.headers["content-type"] == PROBLEM
+    assert response.headers["allow"] == "GET"
+    assert response.json()["type"] == "/problemes/methode-non-autorisee"
+
+
+async def test_problem_types_resolve_to_prose(client: httpx.AsyncClient) -> None:
+    response = await client.get("/problemes/parametre-invalide")
+    assert response.status_code == 200
+    assert "Invalid parameter" in response.text
+    missing = await client.get("/problemes/no-such-problem")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == PROBLEM
+
+
+async def test_oversized_body_is_refused_before_reading(client: httpx.AsyncClient) -> None:
+    response = await client.post("/health/live", content=b"x" * (65 * 1024))
+    assert response.status_code == 413
+    assert response.headers["content-type"] == PROBLEM
+    assert "65536 bytes" in response.json()["detail"]
+
+
+async def test_unexpected_errors_leak_nothing(client: httpx.AsyncClient) -> None:
+    from reseau_api.main import create_app
+
+    app = create_app()  # a private instance: the shared app and its contract stay untouched
+
+    @app.get("/__boom")
+    async def boom() -> None:
+        raise RuntimeError("SELECT secret FROM api_key")  # an internal message that must not leak
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        response = await c.get("/__boom")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == PROBLEM
+    assert "secret" not in response.text
+    assert "Traceback" not in response.text
