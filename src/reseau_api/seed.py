@@ -8,13 +8,16 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reseau_api import models  # noqa: F401  (every mapper configured)
 from reseau_api.core.db import SessionLocal
 
 Loader = Callable[[AsyncSession, bool], Awaitable[str]]
 
 
 def loaders() -> list[Loader]:
-    return []
+    from reseau_api.places.demo import load_census
+
+    return [load_census]
 
 
 async def load_demo_data(*, only_if_empty: bool) -> str:

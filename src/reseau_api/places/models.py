@@ -1,0 +1,114 @@
+"""A place (tiers-lieu): identity, life cycle, address and position, services, telework offer."""
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    ARRAY,
+    Boolean,
+    CheckConstraint,
+    Computed,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import TSVECTOR, UUID
+from sqlalchemy.orm import Mapped, column_property, mapped_column
+
+from reseau_api.core.db import Base
+from reseau_api.core.geo import SRID
+
+
+class Place(Base):
+    __tablename__ = "place"
+    __table_args__ = (
+        CheckConstraint("status IN ('ouvert', 'en_projet', 'ferme')", name="status"),
+        CheckConstraint("project_kind IN ('creation', 'extension')", name="project_kind"),
+        CheckConstraint("moderation IN ('a_valider', 'publie', 'rejete', 'archive')", name="moderation"),
+        CheckConstraint("status <> 'ouvert' OR geom IS NOT NULL", name="open_has_position"),
+        CheckConstraint(
+            "coalesce(desks, 0) >= 0 AND coalesce(private_offices, 0) >= 0 "
+            "AND coalesce(meeting_rooms, 0) >= 0 AND coalesce(price_half_day, 0) >= 0 "
+            "AND coalesce(price_day, 0) >= 0 AND coalesce(price_month, 0) >= 0",
+            name="non_negative_offer",
+        ),
+        UniqueConstraint("source", "source_id", name="uq_place_source_source_id"),
+        Index("ix_place_types", "types", postgresql_using="gin"),
+        Index("ix_place_services", "services", postgresql_using="gin"),
+        Index("ix_place_search_vector", "search_vector", postgresql_using="gin"),
+        Index("ix_place_search_text", "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}),
+        Index("ix_place_sort_name_id", "sort_name", "id"),
+        Index("ix_place_updated_at_id", "updated_at", "id"),
+        # Geodesic "near me" searches (ST_DWithin and KNN <-> on geography) walk this index.
+        Index("ix_place_geog", text("(geom::geography)"), postgresql_using="gist"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True,
+                                          server_default=text("gen_random_uuid()"))
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    opening_planned_date: Mapped[date | None] = mapped_column(Date)
+    project_kind: Mapped[str | None] = mapped_column(String(16))
+    networking: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    types: Mapped[list[str]] = mapped_column(ARRAY(String(40)), server_default=text("'{}'"))
+    services: Mapped[list[str]] = mapped_column(ARRAY(String(40)), server_default=text("'{}'"))
+
+    address: Mapped[str | None] = mapped_column(String(300))
+    postcode: Mapped[str | None] = mapped_column(String(5))
+    commune: Mapped[str | None] = mapped_column(String(120))
+    insee_code: Mapped[str | None] = mapped_column(String(5), index=True)
+    department_code: Mapped[str] = mapped_column(ForeignKey("departement.code"), index=True)
+    geom = mapped_column(Geometry("POINT", srid=SRID, spatial_index=True), nullable=True)
+    lon = column_property(func.ST_X(geom))
+    lat = column_property(func.ST_Y(geom))
+
+    # Telework offer
+    desks: Mapped[int | None] = mapped_column(Integer)
+    private_offices: Mapped[int | None] = mapped_column(Integer)
+    meeting_rooms: Mapped[int | None] = mapped_column(Integer)
+    price_half_day: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    price_day: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    price_month: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    booking_url: Mapped[str | None] = mapped_column(String(500))
+    access_24_7: Mapped[bool | None] = mapped_column(Boolean)
+    audiences: Mapped[list[str]] = mapped_column(ARRAY(String(40)), server_default=text("'{}'"))
+    bandwidth_mbps: Mapped[int | None] = mapped_column(Integer)
+
+    opening_hours: Mapped[str | None] = mapped_column(String(500))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    website: Mapped[str | None] = mapped_column(String(500))
+    accessibility: Mapped[str | None] = mapped_column(Text)
+    images: Mapped[list[str]] = mapped_column(ARRAY(String(500)), server_default=text("'{}'"))
+
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
+    moderation: Mapped[str] = mapped_column(String(16), server_default=text("'publie'"))
+    source: Mapped[str | None] = mapped_column(String(200))
+    source_id: Mapped[str | None] = mapped_column(String(100))
+
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+
+    # Derived, maintained by PostgreSQL: full text (French, accent-free), trigram text, sort key.
+    search_vector = mapped_column(
+        TSVECTOR, Computed("place_search_vector(name, commune, types, description)", persisted=True)
+    )
+    search_text: Mapped[str] = mapped_column(
+        Text, Computed("lower(f_unaccent(name || ' ' || coalesce(commune, '')))", persisted=True)
+    )
+    sort_name: Mapped[str] = mapped_column(Text, Computed("lower(f_unaccent(name))", persisted=True))

@@ -1,0 +1,201 @@
+"""The place as the API speaks it (French field names), with the write rules of the model.
+
+Write schemas forbid unknown fields, so that a server-managed field sent by a client (`id`,
+`version`, `organisation`…) is a 422 naming it rather than a silent ignore.
+"""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from opening_hours import OpeningHours
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from reseau_api.core.config import get_settings
+from reseau_api.places import vocabulary as vocab
+
+PlaceType = Literal[tuple(vocab.PLACE_TYPES)]  # type: ignore[valid-type]
+Service = Literal[tuple(vocab.SERVICES)]  # type: ignore[valid-type]
+Status = Literal[tuple(vocab.STATUSES)]  # type: ignore[valid-type]
+ProjectKind = Literal[tuple(vocab.PROJECT_KINDS)]  # type: ignore[valid-type]
+Audience = Literal[tuple(vocab.AUDIENCES)]  # type: ignore[valid-type]
+Moderation = Literal[tuple(vocab.MODERATION_STATES)]  # type: ignore[valid-type]
+DepartmentCode = Literal[tuple(get_settings().region_departements)]  # type: ignore[valid-type]
+
+_PHONE = re.compile(r"^(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}$")
+_POSTCODE = re.compile(r"^\d{5}$")
+_INSEE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+
+
+def web_url(value: str) -> str:
+    """Only absolute http(s) URLs: `javascript:`, `data:`, `file:` and the like are refused."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return value
+
+
+def french_phone(value: str) -> str:
+    if not _PHONE.match(value.strip()):
+        raise ValueError("must be a French phone number, e.g. 05 61 00 00 00 or +33 5 61 00 00 00")
+    digits = re.sub(r"\D", "", value)
+    national = "0" + digits[2:] if digits.startswith("33") else digits
+    return " ".join(national[i:i + 2] for i in range(0, 10, 2))
+
+
+def opening_hours_expression(value: str) -> str:
+    try:
+        OpeningHours(value)
+    except SyntaxError as exc:
+        raise ValueError(f"not a valid OpenStreetMap opening_hours expression ({exc})") from exc
+    return value
+
+
+def unique_items(values: list[str]) -> list[str]:
+    if len(set(values)) != len(values):
+        raise ValueError("items must be unique")
+    return values
+
+
+WebUrl = Annotated[str, Field(max_length=500), AfterValidator(web_url)]
+Phone = Annotated[str, Field(max_length=20), AfterValidator(french_phone)]
+OpeningHoursText = Annotated[str, Field(max_length=500, examples=["Mo-Fr 09:00-18:00; PH off"]),
+                             AfterValidator(opening_hours_expression)]
+Euros = Annotated[Decimal, Field(ge=0, le=100000, decimal_places=2, allow_inf_nan=False)]
+Count = Annotated[int, Field(ge=0, le=10000, strict=True)]
+
+
+class Position(BaseModel):
+    """WGS 84 longitude and latitude, in decimal degrees."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False, examples=[1.444209])
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False, examples=[43.604652])
+
+
+class Telework(BaseModel):
+    """The telework offer: desks, rooms, prices in euros, audiences, booking."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    postes: Count | None = Field(default=None, description="Shared desks")
+    bureaux_prives: Count | None = None
+    salles_reunion: Count | None = None
+    prix_demi_journee: Euros | None = None
+    prix_journee: Euros | None = None
+    prix_mois: Euros | None = None
+    reservation_url: WebUrl | None = None
+    acces_24_7: bool | None = None
+    publics: Annotated[list[Audience], AfterValidator(unique_items)] = Field(
+        default_factory=list, max_length=len(vocab.AUDIENCES),
+        description="Audiences welcomed: independents, employees, civil servants…",
+    )
+    debit_internet_mbps: Annotated[int, Field(ge=0, le=100000, strict=True)] | None = None
+
+
+class PlaceWrite(BaseModel):
+    """Fields a member may set. Everything else is managed by the server."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    nom: str = Field(min_length=2, max_length=200)
+    description: str | None = Field(default=None, max_length=10000)
+    statut: Status
+    ouverture_prevue: date | None = Field(default=None, description="Planned opening date (en_projet)")
+    projet: ProjectKind | None = Field(default=None, description="creation or extension, for planned work")
+    mise_en_reseau: bool = False
+    types: Annotated[list[PlaceType], AfterValidator(unique_items)] = Field(
+        default_factory=list, max_length=len(vocab.PLACE_TYPES))
+    services: Annotated[list[Service], AfterValidator(unique_items)] = Field(
+        default_factory=list, max_length=len(vocab.SERVICES))
+    adresse: str | None = Field(default=None, max_length=300)
+    code_postal: Annotated[str, Field(pattern=_POSTCODE.pattern)] | None = None
+    commune: str | None = Field(default=None, max_length=120)
+    code_insee: Annotated[str, Field(pattern=_INSEE.pattern)] | None = None
+    departement: DepartmentCode
+    position: Position | None = Field(default=None, description="Required when statut is ouvert")
+    teletravail: Telework = Field(default_factory=Telework)
+    horaires: OpeningHoursText | None = Field(
+        default=None, description="OpenStreetMap opening_hours syntax, evaluated in Europe/Paris time")
+    email: EmailStr | None = Field(default=None, max_length=254)
+    telephone: Phone | None = None
+    site_web: WebUrl | None = None
+    accessibilite: str | None = Field(default=None, max_length=2000)
+    images: Annotated[list[WebUrl], AfterValidator(unique_items)] = Field(default_factory=list, max_length=10)
+
+    @model_validator(mode="after")
+    def open_places_have_a_position(self) -> "PlaceWrite":
+        if self.statut == "ouvert" and self.position is None:
+            raise ValueError("an open place (statut=ouvert) needs a position")
+        return self
+
+
+class PlaceSummary(BaseModel):
+    """A place in a list: what a card or a map marker needs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: UUID
+    slug: str
+    nom: str
+    statut: Status
+    types: list[PlaceType]
+    services: list[Service]
+    commune: str | None
+    code_postal: str | None
+    departement: str
+    position: Position | None
+    postes: int | None = Field(description="Shared desks (teletravail.postes)")
+    prix_journee: Decimal | None = Field(description="Day price in euros (teletravail.prix_journee)")
+    site_web: str | None
+    maj_le: datetime
+    distance_m: int | None = Field(default=None, description="Geodesic metres from pres_de, when given")
+
+
+class PlaceRead(BaseModel):
+    """The full record of a place."""
+
+    id: UUID
+    slug: str
+    nom: str
+    description: str | None
+    statut: Status
+    ouverture_prevue: date | None
+    projet: ProjectKind | None
+    mise_en_reseau: bool
+    types: list[PlaceType]
+    services: list[Service]
+    adresse: str | None
+    code_postal: str | None
+    commune: str | None
+    code_insee: str | None
+    departement: str
+    position: Position | None
+    teletravail: Telework
+    horaires: str | None
+    ouvert_maintenant: bool | None = Field(
+        description="Open right now per `horaires` (Europe/Paris); null when unknown")
+    email: str | None
+    telephone: str | None
+    site_web: str | None
+    accessibilite: str | None
+    images: list[str]
+    organisation: UUID | None
+    moderation: Moderation
+    source: str | None
+    cree_le: datetime
+    maj_le: datetime
+    version: int
+
+
+class PlacePage(BaseModel):
+    """A page of places. Follow `next` (or the `Link: rel="next"` header) until it is null."""
+
+    items: list[PlaceSummary]
+    total: int = Field(description="Number of matching places (estimated beyond 10,000, see total_estime)")
+    total_estime: bool = Field(description="True when `total` is the planner's estimate, not an exact count")
+    next: str | None = Field(description="URL of the next page, or null on the last page")

@@ -1,0 +1,140 @@
+"""Place use cases: read one, create (validated against the department), and the mapping
+between the French API fields and the columns."""
+
+import re
+import unicodedata
+import uuid
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from geoalchemy2 import WKTElement
+from opening_hours import OpeningHours
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reseau_api.core.geo import SRID
+from reseau_api.places.exceptions import PositionOutsideDepartment
+from reseau_api.places.models import Place
+from reseau_api.places.schemas import PlaceRead, PlaceWrite, Position, Telework
+
+PARIS = ZoneInfo("Europe/Paris")
+DEPARTMENT_TOLERANCE_M = 2000
+
+# API field -> column, for the flat fields; nested ones are mapped below.
+_FIELDS = {
+    "nom": "name", "description": "description", "statut": "status",
+    "ouverture_prevue": "opening_planned_date", "projet": "project_kind", "mise_en_reseau": "networking",
+    "types": "types", "services": "services", "adresse": "address", "code_postal": "postcode",
+    "commune": "commune", "code_insee": "insee_code", "departement": "department_code",
+    "horaires": "opening_hours", "email": "email", "telephone": "phone", "site_web": "website",
+    "accessibilite": "accessibility", "images": "images",
+}
+_TELEWORK = {
+    "postes": "desks", "bureaux_prives": "private_offices", "salles_reunion": "meeting_rooms",
+    "prix_demi_journee": "price_half_day", "prix_journee": "price_day", "prix_mois": "price_month",
+    "reservation_url": "booking_url", "acces_24_7": "access_24_7", "publics": "audiences",
+    "debit_internet_mbps": "bandwidth_mbps",
+}
+
+
+def to_columns(data: PlaceWrite) -> dict[str, Any]:
+    values = {column: getattr(data, field) for field, column in _FIELDS.items()}
+    values["email"] = str(data.email) if data.email else None
+    values.update({column: getattr(data.teletravail, field) for field, column in _TELEWORK.items()})
+    values["geom"] = point(data.position) if data.position else None
+    return values
+
+
+def point(position: Position) -> WKTElement:
+    return WKTElement(f"POINT({float(position.lon)} {float(position.lat)})", srid=SRID)
+
+
+def is_open_at(expression: str | None, moment: datetime) -> bool | None:
+    """Open at `moment` per an opening_hours expression (French holidays); None when unknown."""
+    if not expression:
+        return None
+    try:
+        hours = OpeningHours(expression, timezone=PARIS, country="FR")
+        local = moment.astimezone(PARIS) if moment.tzinfo else moment.replace(tzinfo=PARIS)
+        if hours.is_unknown(local):
+            return None
+        return hours.is_open(local)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def to_read(place: Place, *, now: datetime | None = None) -> PlaceRead:
+    position = Position(lon=place.lon, lat=place.lat) if place.lon is not None else None
+    api = {field: getattr(place, column) for field, column in _FIELDS.items()}
+    telework = Telework.model_construct(**{f: getattr(place, c) for f, c in _TELEWORK.items()})
+    return PlaceRead(
+        id=place.id, slug=place.slug, position=position, teletravail=telework,
+        ouvert_maintenant=is_open_at(place.opening_hours, now or datetime.now(PARIS)),
+        organisation=place.organisation_id, moderation=place.moderation, source=place.source,
+        cree_le=place.created_at, maj_le=place.updated_at, version=place.version, **api,
+    )
+
+
+async def get(session: AsyncSession, key: str, *, published_only: bool = True) -> Place | None:
+    """A place by UUID or slug."""
+    try:
+        condition = Place.id == uuid.UUID(key)
+    except ValueError:
+        condition = Place.slug == key
+    query = select(Place).where(condition)
+    if published_only:
+        query = query.where(Place.moderation == "publie")
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def check_position(session: AsyncSession, departement: str, position: Position | None) -> None:
+    """The point must fall in its department or within 2 km of it (geocoding slack near borders)."""
+    if position is None:
+        return
+    distance = (await session.execute(
+        text("""
+            SELECT ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography)
+            FROM departement WHERE code = :code
+        """),
+        {"lon": position.lon, "lat": position.lat, "code": departement},
+    )).scalar_one()
+    if distance > DEPARTMENT_TOLERANCE_M:
+        raise PositionOutsideDepartment(departement, round(distance))
+
+
+def slugify(value: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:100] or "lieu"
+
+
+async def unique_slug(session: AsyncSession, name: str, commune: str | None) -> str:
+    base = slugify(name)
+    candidates = [base]
+    if commune and slugify(commune) not in base:
+        candidates.append(f"{base}-{slugify(commune)}")
+    candidates += [f"{candidates[-1]}-{n}" for n in range(2, 50)]
+    taken = set((await session.execute(
+        select(Place.slug).where(Place.slug.in_(candidates))
+    )).scalars())
+    return next(c for c in candidates if c not in taken)
+
+
+async def create(
+    session: AsyncSession, data: PlaceWrite, *, moderation: str = "a_valider",
+    organisation_id: uuid.UUID | None = None, source: str | None = None, source_id: str | None = None,
+) -> Place:
+    """Validate against the department, then insert. Flushes; the caller's use case commits."""
+    await check_position(session, data.departement, data.position)
+    place = Place(
+        slug=await unique_slug(session, data.nom, data.commune), moderation=moderation,
+        organisation_id=organisation_id, source=source, source_id=source_id, **to_columns(data),
+    )
+    session.add(place)
+    await session.flush()
+    await session.refresh(place)
+    return place
+
+
+async def count(session: AsyncSession) -> int:
+    return (await session.execute(select(func.count()).select_from(Place))).scalar_one()
