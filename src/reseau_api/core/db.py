@@ -60,4 +60,11 @@ async def get_session() -> AsyncIterator[AsyncSession]:
         yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# "request" scope: the session outlives the route function, so streamed responses can still read.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="request")]
+
+
+async def raw_connection(session: AsyncSession) -> Any:
+    """The asyncpg connection under a session, inside the same transaction, for the hottest reads."""
+    connection = await session.connection()
+    return (await connection.get_raw_connection()).driver_connection

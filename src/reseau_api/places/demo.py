@@ -32,6 +32,8 @@ def _code(value: str) -> str | None:
 
 def census_row_to_place(row: dict[str, str]) -> dict[str, Any]:
     website = row["WEB"].strip()
+    if "…" in website:  # truncated in the census: a broken link is worse than none
+        website = ""
     if website and not website.startswith(("http://", "https://")):
         website = "http://" + website
     return {

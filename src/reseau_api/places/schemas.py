@@ -177,8 +177,6 @@ class PlaceRead(BaseModel):
     position: Position | None
     teletravail: Telework
     horaires: str | None
-    ouvert_maintenant: bool | None = Field(
-        description="Open right now per `horaires` (Europe/Paris); null when unknown")
     email: str | None
     telephone: str | None
     site_web: str | None

@@ -64,13 +64,17 @@ def is_open_at(expression: str | None, moment: datetime) -> bool | None:
         return None
 
 
-def to_read(place: Place, *, now: datetime | None = None) -> PlaceRead:
+def etag(place: Place) -> str:
+    """Strong ETag of a place's representation: it changes exactly when `version` does."""
+    return f'"{place.id}-v{place.version}"'
+
+
+def to_read(place: Place) -> PlaceRead:
     position = Position(lon=place.lon, lat=place.lat) if place.lon is not None else None
     api = {field: getattr(place, column) for field, column in _FIELDS.items()}
     telework = Telework.model_construct(**{f: getattr(place, c) for f, c in _TELEWORK.items()})
     return PlaceRead(
         id=place.id, slug=place.slug, position=position, teletravail=telework,
-        ouvert_maintenant=is_open_at(place.opening_hours, now or datetime.now(PARIS)),
         organisation=place.organisation_id, moderation=place.moderation, source=place.source,
         cree_le=place.created_at, maj_le=place.updated_at, version=place.version, **api,
     )

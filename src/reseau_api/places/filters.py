@@ -1,0 +1,223 @@
+"""The place filters of `/v1/lieux`, shared by every output (JSON, GeoJSON, CSV, tiles, OGC, coverage).
+
+`place_filters` is the FastAPI dependency: it parses and validates the query parameters (400 naming
+the parameter otherwise). `PlaceFilters.conditions()` turns them into SQL conditions on `place p`
+with bound parameters; published places only.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import Depends, Query
+from pydantic import Field
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reseau_api.core.db import raw_connection
+from reseau_api.core.errors import InvalidParameter
+from reseau_api.core.sql import Params
+from reseau_api.places import service
+from reseau_api.places.schemas import DepartmentCode, PlaceType, Service, Status
+
+MAX_RADIUS_M = 200_000
+DEFAULT_RADIUS_M = 20_000
+MAX_OPEN_AT_CANDIDATES = 20_000  # opening hours are evaluated in Python, so the set must stay bounded
+
+
+@dataclass(frozen=True)
+class BBox:
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+
+
+@dataclass(frozen=True)
+class Near:
+    lat: float
+    lon: float
+    radius_m: int
+
+
+@dataclass
+class PlaceFilters:
+    q: str | None = None
+    types: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    departements: list[str] = field(default_factory=list)
+    insee_codes: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    telework: bool | None = None
+    desks_min: int | None = None
+    price_day_max: Decimal | None = None
+    open_at: datetime | None = None
+    bbox: BBox | None = None
+    near: Near | None = None
+    # Resolved from open_at by `resolve_open_at`: the ids open at that moment.
+    open_ids: list[UUID] | None = None
+
+    def conditions(self, p: Params, alias: str = "p") -> list[str]:
+        """SQL conditions (to be AND-ed) on the place table aliased `alias`."""
+        a = alias
+        where = [f"{a}.moderation = 'publie'"]
+        if self.types:
+            where.append(f"{a}.types && {p(self.types, 'varchar[]')}")
+        if self.statuses:
+            where.append(f"{a}.status = ANY({p(self.statuses, 'text[]')})")
+        if self.departements:
+            where.append(f"{a}.department_code = ANY({p(self.departements, 'text[]')})")
+        if self.insee_codes:
+            where.append(f"{a}.insee_code = ANY({p(self.insee_codes, 'text[]')})")
+        if self.services:
+            where.append(f"{a}.services @> {p(self.services, 'varchar[]')}")
+        if self.telework is True:
+            where.append(f"{a}.desks >= 1")
+        elif self.telework is False:
+            where.append(f"coalesce({a}.desks, 0) = 0")
+        if self.desks_min is not None:
+            where.append(f"{a}.desks >= {p(self.desks_min, 'int')}")
+        if self.price_day_max is not None:
+            where.append(f"{a}.price_day <= {p(self.price_day_max, 'numeric')}")
+        if self.bbox is not None:
+            b = self.bbox
+            where.append(
+                f"{a}.geom && ST_MakeEnvelope({p(b.min_lon, 'float8')}, {p(b.min_lat, 'float8')}, "
+                f"{p(b.max_lon, 'float8')}, {p(b.max_lat, 'float8')}, 4326)"
+            )
+        if self.near is not None:
+            where.append(
+                f"ST_DWithin({a}.geom::geography, {self.near_point(p)}, {p(float(self.near.radius_m), 'float8')})"
+            )
+        if self.q:
+            where.append(
+                f"({a}.search_vector @@ {self.tsquery(p)} OR {p(self.q_normalised, 'text')} <% {a}.search_text)")
+        if self.open_ids is not None:
+            where.append(f"{a}.id = ANY({p(self.open_ids, 'uuid[]')})")
+        return where
+
+    def near_point(self, p: Params) -> str:
+        assert self.near is not None
+        return (f"ST_SetSRID(ST_MakePoint({p(self.near.lon, 'float8')}, "
+                f"{p(self.near.lat, 'float8')}), 4326)::geography")
+
+    @property
+    def q_normalised(self) -> str:
+        return " ".join((self.q or "").lower().split())
+
+    def tsquery(self, p: Params) -> str:
+        """Every word must match, each as a prefix (`cowork` finds `coworking`), accent-free."""
+        words = [w for w in "".join(c if c.isalnum() else " " for c in self.q_normalised).split()]
+        query = " & ".join(f"{w}:*" for w in words) or "''"
+        return f"to_tsquery('french_unaccent', {p(query, 'text')})"
+
+    def rank(self, p: Params, alias: str = "p") -> str:
+        """Relevance: full-text rank (name weighs most) plus trigram similarity for typos."""
+        return (f"(ts_rank_cd({alias}.search_vector, {self.tsquery(p)}) "
+                f"+ word_similarity({p(self.q_normalised, 'text')}, {alias}.search_text))")
+
+
+def parse_bbox(value: str | None) -> BBox | None:
+    if value is None:
+        return None
+    parts = value.split(",")
+    if len(parts) != 4:
+        raise InvalidParameter("bbox", "expected minLon,minLat,maxLon,maxLat (4 comma-separated numbers)")
+    try:
+        numbers = [float(x) for x in parts]
+    except ValueError:
+        raise InvalidParameter("bbox", "expected 4 numbers: minLon,minLat,maxLon,maxLat") from None
+    if not all(math.isfinite(n) for n in numbers):
+        raise InvalidParameter("bbox", "coordinates must be finite numbers")
+    min_lon, min_lat, max_lon, max_lat = numbers
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+        raise InvalidParameter("bbox", "longitudes must be within [-180, 180]")
+    if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+        raise InvalidParameter("bbox", "latitudes must be within [-90, 90]")
+    if min_lon > max_lon or min_lat > max_lat:
+        raise InvalidParameter("bbox", "min must not exceed max (minLon,minLat,maxLon,maxLat)")
+    return BBox(min_lon, min_lat, max_lon, max_lat)
+
+
+def parse_near(value: str | None, radius_m: int) -> Near | None:
+    if value is None:
+        return None
+    parts = value.split(",")
+    try:
+        lat, lon = (float(x) for x in parts)
+    except ValueError:
+        raise InvalidParameter("pres_de", "expected lat,lon (two comma-separated numbers)") from None
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise InvalidParameter("pres_de", "coordinates must be finite numbers")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InvalidParameter("pres_de", "latitude must be within [-90, 90] and longitude within [-180, 180]")
+    return Near(lat, lon, radius_m)
+
+
+async def resolve_open_at(session: AsyncSession, filters: PlaceFilters) -> PlaceFilters:
+    """Evaluate `horaires` at `open_at` for the candidates of the other filters (French holidays)."""
+    if filters.open_at is None:
+        return filters
+    p = Params()
+    conditions = filters.conditions(p)
+    raw = await raw_connection(session)
+    rows = await raw.fetch(
+        f"SELECT p.id, p.opening_hours FROM place p WHERE {' AND '.join(conditions)} "
+        f"AND p.opening_hours IS NOT NULL LIMIT {MAX_OPEN_AT_CANDIDATES + 1}",
+        *p.values,
+    )
+    if len(rows) > MAX_OPEN_AT_CANDIDATES:
+        raise InvalidParameter(
+            "ouvert_le", f"more than {MAX_OPEN_AT_CANDIDATES} candidates: narrow with bbox, departement or type")
+    filters.open_ids = [r["id"] for r in rows if service.is_open_at(r["opening_hours"], filters.open_at)]
+    return filters
+
+
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+
+
+def place_filters(
+    q: Annotated[str | None, Query(min_length=1, max_length=200,
+                                   description="French full text over name, description, commune and types; "
+                                               "accent-insensitive, prefix- and typo-tolerant")] = None,
+    type: Annotated[list[PlaceType] | None, Query(description="Place type (repeatable: any of)")] = None,
+    statut: Annotated[list[Status] | None, Query(description="Life-cycle status (repeatable: any of)")] = None,
+    departement: Annotated[list[DepartmentCode] | None,
+                           Query(description="Department code (repeatable: any of)")] = None,
+    code_insee: Annotated[list[Annotated[str, Field(pattern=r"^(?:\d{5}|2[AB]\d{3})$")]] | None,
+                          Query(description="INSEE commune code (repeatable: any of)", max_length=50)] = None,
+    services: Annotated[list[Service] | None, Query(description="Services (repeatable: all required)")] = None,
+    teletravail: Annotated[bool | None, Query(description="true: at least one desk for telework")] = None,
+    postes_min: Annotated[int | None, Query(ge=1, le=10000, description="At least this many desks")] = None,
+    prix_journee_max: Annotated[Decimal | None, Query(ge=0, le=100000, allow_inf_nan=False,
+                                                      description="Day price at most (euros)")] = None,
+    ouvert_le: Annotated[datetime | None, Query(
+        description="Open at this ISO 8601 moment per `horaires` (Europe/Paris when no offset)")] = None,
+    ouvert_maintenant: Annotated[bool | None, Query(description="true: open right now per `horaires`")] = None,
+    bbox: Annotated[str | None, Query(
+        description="minLon,minLat,maxLon,maxLat (WGS 84)", examples=["1.35,43.55,1.50,43.65"],
+        pattern=r"^[^,]+,[^,]+,[^,]+,[^,]+$", max_length=120)] = None,
+    pres_de: Annotated[str | None, Query(
+        description="lat,lon: places within `rayon` metres, nearest first, with `distance_m`",
+        examples=["43.6045,1.4440"], max_length=60)] = None,
+    rayon: Annotated[int, Query(ge=1, le=MAX_RADIUS_M, description="Radius in metres around pres_de")]
+    = DEFAULT_RADIUS_M,
+) -> PlaceFilters:
+    if ouvert_le is not None and ouvert_maintenant:
+        raise InvalidParameter("ouvert_maintenant", "give either ouvert_le or ouvert_maintenant, not both")
+    open_at = ouvert_le
+    if ouvert_maintenant:
+        open_at = datetime.now(service.PARIS)
+    return PlaceFilters(
+        q=q.strip() or None if q else None,
+        types=list(type or []), statuses=list(statut or []), departements=list(departement or []),
+        insee_codes=list(code_insee or []), services=list(services or []), telework=teletravail,
+        desks_min=postes_min, price_day_max=prix_journee_max, open_at=open_at,
+        bbox=parse_bbox(bbox), near=parse_near(pres_de, rayon),
+    )
+
+
+PlaceFiltersDep = Annotated[PlaceFilters, Depends(place_filters)]
+Sort = Literal["nom", "-maj_le", "distance", "pertinence"]

@@ -1,0 +1,202 @@
+"""Hot reads of places: one SQL statement per page, JSON and GeoJSON built by PostgreSQL.
+
+Pages are keyset-paginated on an order an index can walk (name, update date, KNN distance), and the
+total is counted exactly up to EXACT_COUNT_LIMIT, then estimated by the planner and marked so.
+"""
+
+import csv
+import io
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reseau_api.core.db import raw_connection
+from reseau_api.core.errors import InvalidParameter
+from reseau_api.core.pagination import decode_cursor, encode_cursor
+from reseau_api.core.sql import Params
+from reseau_api.places.filters import PlaceFilters
+
+EXACT_COUNT_LIMIT = 10_000
+
+# The list fields of a place (PlaceSummary), minus position and distance.
+_PROPERTIES = """
+    'id', p.id, 'slug', p.slug, 'nom', p.name, 'statut', p.status, 'types', p.types,
+    'services', p.services, 'commune', p.commune, 'code_postal', p.postcode,
+    'departement', p.department_code, 'postes', p.desks, 'prix_journee', p.price_day,
+    'site_web', p.website, 'maj_le', p.updated_at"""
+_POSITION = """CASE WHEN p.geom IS NULL THEN NULL ELSE json_build_object(
+    'lon', round(ST_X(p.geom)::numeric, 6), 'lat', round(ST_Y(p.geom)::numeric, 6)) END"""
+
+
+def _item_json(distance: str) -> str:
+    return f"json_build_object({_PROPERTIES}, 'position', {_POSITION}, 'distance_m', {distance})::text"
+
+
+def _feature_json(distance: str) -> str:
+    return (f"json_build_object('type', 'Feature', 'id', p.id, "
+            f"'geometry', ST_AsGeoJSON(p.geom, 6)::json, "
+            f"'properties', json_build_object({_PROPERTIES}, 'distance_m', {distance}))::text")
+
+
+@dataclass(frozen=True)
+class SortSpec:
+    key_type: str  # SQL type of the sort key, for the cursor parameter
+    descending: bool
+
+
+SORTS = {
+    "nom": SortSpec("text", False),
+    "-maj_le": SortSpec("timestamptz", True),
+    "distance": SortSpec("float8", False),
+    "pertinence": SortSpec("float8", True),
+}
+
+
+def default_sort(filters: PlaceFilters) -> str:
+    if filters.near is not None:
+        return "distance"
+    return "pertinence" if filters.q else "nom"
+
+
+def _sort_key(sort: str, filters: PlaceFilters, p: Params) -> str:
+    if sort == "nom":
+        return "p.sort_name"
+    if sort == "-maj_le":
+        return "p.updated_at"
+    if sort == "distance":
+        if filters.near is None:
+            raise InvalidParameter("tri", "tri=distance needs pres_de")
+        return f"(p.geom::geography <-> {filters.near_point(p)})"
+    if not filters.q:
+        raise InvalidParameter("tri", "tri=pertinence needs q")
+    return filters.rank(p)
+
+
+def _cursor_value(spec: SortSpec, value: Any) -> Any:
+    try:
+        if spec.key_type == "timestamptz":
+            return datetime.fromisoformat(value)
+        if spec.key_type == "float8":
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise InvalidParameter("curseur", "malformed cursor; use the `next` link as given") from None
+
+
+@dataclass
+class Page:
+    items: list[str]  # JSON texts (items or GeoJSON features), in order
+    total: int
+    total_estimated: bool
+    next_cursor: str | None
+
+
+async def page(
+    session: AsyncSession, filters: PlaceFilters, *, sort: str, limit: int, cursor: str | None,
+    geojson: bool = False,
+) -> Page:
+    p = Params()
+    where = " AND ".join(filters.conditions(p))
+    key = _sort_key(sort, filters, p)
+    distance = (f"round(ST_Distance(p.geom::geography, {filters.near_point(p)}))::int"
+                if filters.near is not None else "NULL::int")
+    spec = SORTS[sort]
+    keyset = "TRUE"
+    if cursor is not None:
+        last_key, last_id = decode_cursor(cursor, sort, 2)
+        try:
+            last_uuid = UUID(str(last_id))
+        except ValueError:
+            raise InvalidParameter("curseur", "malformed cursor; use the `next` link as given") from None
+        op = "<" if spec.descending else ">"
+        keyset = (f"({key}, p.id) {op} ({p(_cursor_value(spec, last_key), spec.key_type)}, "
+                  f"{p(last_uuid, 'uuid')})")
+    direction = "DESC" if spec.descending else "ASC"
+    body = _feature_json(distance) if geojson else _item_json(distance)
+    sql = f"""
+        SELECT {body} AS body, {key} AS sort_key, p.id,
+               (SELECT count(*) FROM (SELECT 1 FROM place p WHERE {where}
+                                      LIMIT {EXACT_COUNT_LIMIT + 1}) AS c) AS total
+        FROM place p
+        WHERE {where} AND {keyset}
+        ORDER BY {key} {direction}, p.id {direction}
+        LIMIT {p(limit + 1, 'int')}
+    """
+    raw = await raw_connection(session)
+    rows = await raw.fetch(sql, *p.values)
+    if rows:
+        total = rows[0]["total"]
+    else:
+        count_params = Params()
+        count_where = " AND ".join(filters.conditions(count_params))
+        total = await raw.fetchval(
+            f"SELECT count(*) FROM (SELECT 1 FROM place p WHERE {count_where} "
+            f"LIMIT {EXACT_COUNT_LIMIT + 1}) AS c", *count_params.values)
+    estimated = total > EXACT_COUNT_LIMIT
+    if estimated:
+        total = await _estimated_count(raw, filters)
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        sort_value = last["sort_key"]
+        next_cursor = encode_cursor(sort, [
+            sort_value.isoformat() if isinstance(sort_value, datetime) else sort_value, str(last["id"])])
+    return Page([r["body"] for r in rows[:limit]], total, estimated, next_cursor)
+
+
+async def _estimated_count(raw: Any, filters: PlaceFilters) -> int:
+    p = Params()
+    where = " AND ".join(filters.conditions(p))
+    plan = await raw.fetchval(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM place p WHERE {where}", *p.values)
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return max(EXACT_COUNT_LIMIT + 1, int(plan[0]["Plan"]["Plan Rows"]))
+
+
+# CSV export of a filtered set: documented columns, stable order.
+CSV_COLUMNS = [
+    "id", "slug", "nom", "statut", "types", "services", "adresse", "code_postal", "commune", "code_insee",
+    "departement", "longitude", "latitude", "postes", "bureaux_prives", "salles_reunion",
+    "prix_demi_journee", "prix_journee", "prix_mois", "acces_24_7", "horaires", "telephone", "email",
+    "site_web", "source", "maj_le",
+]
+_CSV_SELECT = """
+    p.id, p.slug, p.name, p.status, array_to_string(p.types, '|'), array_to_string(p.services, '|'),
+    p.address, p.postcode, p.commune, p.insee_code, p.department_code,
+    round(ST_X(p.geom)::numeric, 6), round(ST_Y(p.geom)::numeric, 6), p.desks, p.private_offices,
+    p.meeting_rooms, p.price_half_day, p.price_day, p.price_month, p.access_24_7, p.opening_hours,
+    p.phone, p.email, p.website, p.source, p.updated_at"""
+
+
+async def csv_chunks(session: AsyncSession, filters: PlaceFilters, batch: int = 500) -> AsyncIterator[bytes]:
+    """The whole filtered set as CSV (UTF-8 with BOM for spreadsheets), streamed with a server cursor."""
+    p = Params()
+    where = " AND ".join(filters.conditions(p))
+    raw = await raw_connection(session)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow(CSV_COLUMNS)
+    sql = f"SELECT {_CSV_SELECT} FROM place p WHERE {where} ORDER BY p.sort_name, p.id"
+    # A server-side cursor needs a transaction; SQLAlchemy may not have opened one on the driver yet.
+    transaction = None if raw.is_in_transaction() else raw.transaction(readonly=True)
+    if transaction is not None:
+        await transaction.start()
+    try:
+        count = 0
+        async for record in raw.cursor(sql, *p.values, prefetch=batch):
+            writer.writerow(["" if v is None else (v.isoformat() if isinstance(v, datetime) else v)
+                             for v in record.values()])
+            count += 1
+            if count % batch == 0:
+                yield buffer.getvalue().encode()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode()
+    finally:
+        if transaction is not None:
+            await transaction.rollback()

@@ -1,0 +1,118 @@
+"""Public read API of places: lists (JSON, GeoJSON, CSV) and details, cacheable."""
+
+import json
+from email.utils import format_datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import StreamingResponse
+
+from reseau_api.core.db import SessionDep
+from reseau_api.core.geo import GeoJSONResponse
+from reseau_api.core.openapi import problem_responses
+from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
+from reseau_api.places import queries, service
+from reseau_api.places.exceptions import PlaceNotFound
+from reseau_api.places.filters import PlaceFiltersDep, resolve_open_at
+from reseau_api.places.schemas import PlacePage, PlaceRead
+
+router = APIRouter(prefix="/lieux", tags=["lieux"])
+
+LIST_CACHE = "public, max-age=60, stale-while-revalidate=300"
+DETAIL_CACHE = "public, max-age=60, stale-while-revalidate=300"
+GEOJSON = "application/geo+json"
+
+_LIST_DESCRIPTION = """\
+Published places matching every filter given (filters combine with AND; a repeated filter is OR within
+itself, except `services`, where every listed service is required).
+
+**Order** (`tri`): `distance` when `pres_de` is given, else `pertinence` when `q` is given, else `nom`.
+**Pages**: `limit` items (default 20, max 200); follow `next` (or the `Link: rel="next"` header) to walk
+every match exactly once. `total` is exact up to 10,000, then an estimate (`total_estime: true`).
+
+**Formats**: JSON by default; GeoJSON (RFC 7946, lon/lat, 6 decimals) with `f=geojson` or
+`Accept: application/geo+json`; CSV of the whole filtered set (no paging, UTF-8 with BOM) with `f=csv`.
+"""
+
+
+def _wants(request: Request, f: str | None) -> str:
+    if f is not None:
+        return f
+    accept = request.headers.get("accept", "")
+    if GEOJSON in accept:
+        return "geojson"
+    if "text/csv" in accept:
+        return "csv"
+    return "json"
+
+
+@router.get(
+    "", summary="Search places", description=_LIST_DESCRIPTION, response_model=PlacePage,
+    responses={
+        200: {"content": {GEOJSON: {"schema": {"type": "object", "description": "GeoJSON FeatureCollection"}},
+                          "text/csv": {"schema": {"type": "string"}}}},
+        **problem_responses(400),
+    },
+)
+async def list_places(
+    request: Request,
+    session: SessionDep,
+    filters: PlaceFiltersDep,
+    tri: Annotated[Literal["nom", "-maj_le", "distance", "pertinence"] | None,
+                   Query(description="Order of results")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
+    curseur: Annotated[str | None, Query(description="Opaque cursor from a `next` link", max_length=512)] = None,
+    f: Annotated[Literal["json", "geojson", "csv"] | None, Query(description="Output format")] = None,
+) -> Response:
+    output = _wants(request, f)
+    filters = await resolve_open_at(session, filters)
+    if output == "csv":
+        return StreamingResponse(
+            queries.csv_chunks(session, filters), media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="lieux.csv"', "Cache-Control": LIST_CACHE},
+        )
+    sort = tri or queries.default_sort(filters)
+    result = await queries.page(session, filters, sort=sort, limit=limit, cursor=curseur,
+                                geojson=output == "geojson")
+    link = next_url(request.url, result.next_cursor) if result.next_cursor else None
+    headers = {"Cache-Control": LIST_CACHE, **link_header(link)}
+    next_json = json.dumps(link)
+    if output == "geojson":
+        links = f',"links":[{{"href":{next_json},"rel":"next","type":"{GEOJSON}"}}]' if link else ',"links":[]'
+        body = (f'{{"type":"FeatureCollection","features":[{",".join(result.items)}],'
+                f'"numberMatched":{result.total},"numberReturned":{len(result.items)}{links}}}')
+        return GeoJSONResponse(body, headers=headers)
+    body = (f'{{"items":[{",".join(result.items)}],"total":{result.total},'
+            f'"total_estime":{"true" if result.total_estimated else "false"},"next":{next_json}}}')
+    return Response(body, media_type="application/json", headers=headers)
+
+
+@router.get(
+    "/{id_or_slug}", summary="Get a place", response_model=PlaceRead,
+    responses={304: {"description": "Not modified (If-None-Match matched the ETag)"},
+               **problem_responses(400, 404)},
+)
+async def get_place(
+    id_or_slug: Annotated[str, Path(max_length=120, description="UUID or slug")],
+    request: Request,
+    session: SessionDep,
+) -> Response:
+    """The full record of a published place, by UUID or slug, with `ETag` and `Last-Modified`.
+    Send `If-None-Match` with the ETag to get `304 Not Modified` when it has not changed."""
+    place = await service.get(session, id_or_slug)
+    if place is None:
+        raise PlaceNotFound(id_or_slug)
+    etag = service.etag(place)
+    headers = {"ETag": etag, "Last-Modified": format_datetime(place.updated_at, usegmt=True),
+               "Cache-Control": DETAIL_CACHE}
+    wanted = _etags(request.headers.get("if-none-match"))
+    if etag in wanted or "*" in wanted:
+        return Response(status_code=304, headers=headers)
+    return Response(service.to_read(place).model_dump_json(), media_type="application/json", headers=headers)
+
+
+def _etags(header: str | None) -> set[str]:
+    """The entity tags of an If-None-Match header (weak comparison, as RFC 9110 asks for GET)."""
+    if not header:
+        return set()
+    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
