@@ -27,7 +27,8 @@ async def seed_three(session: AsyncSession) -> None:
                      services=["wifi", "impression"])
     await make_place(session, nom="Cowork Montpellier Gare", departement="34", commune="Montpellier",
                      code_insee="34172", code_postal="34000", position=MONTPELLIER, services=["wifi", "visio"],
-                     teletravail={"postes": 12, "prix_journee": "18.50"}, description="Espace de coworking à deux pas de la gare")
+                     teletravail={"postes": 12, "prix_journee": "18.50"},
+                     description="Espace de coworking à deux pas de la gare")
     await make_place(session, nom="Le Tiers-Lieu de l'Ariège", departement="09", commune="Foix", code_insee="09122",
                      code_postal="09000", position=FOIX, types=["tiers_lieu_rural", "coworking"],
                      teletravail={"postes": 4, "prix_journee": "10"}, services=["wifi"])

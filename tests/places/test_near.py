@@ -1,5 +1,7 @@
 """`pres_de`: nearest first, geodesic distances, checked against an independent computation."""
 
+import itertools
+
 import httpx
 import pytest
 from geographiclib.geodesic import Geodesic
@@ -57,4 +59,4 @@ async def test_distance_pages_walk_in_order(client: httpx.AsyncClient, session: 
         ids += [item["id"] for item in body["items"]]
         url = body["next"]
     assert len(ids) == len(set(ids)) == total
-    assert all(b - a >= -1 for a, b in zip(distances, distances[1:], strict=False))
+    assert all(b - a >= -1 for a, b in itertools.pairwise(distances))
