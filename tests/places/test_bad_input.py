@@ -38,6 +38,7 @@ CASES = [
     ("tri=pertinence", "tri"),  # needs q
     ("tri=prix", "tri"),
     ("ouvert_le=demain", "ouvert_le"),
+    ("ouvert_le=0.5", "ouvert_le"),  # not read as a Unix timestamp
     ("ouvert_le=2026-12-01T10:00:00&ouvert_maintenant=true", "ouvert_maintenant"),
     ("f=xml", "f"),
     ("q=" + "x" * 201, "q"),
@@ -66,3 +67,11 @@ async def test_cursor_from_another_sort_is_refused(client: httpx.AsyncClient, se
     response = await client.get(f"/v1/lieux?limit=1&tri=-maj_le&curseur={cursor}")
     assert response.status_code == 400
     assert "tri=-maj_le" in response.json()["errors"][0]["detail"]
+
+
+async def test_query_without_words_matches_nothing(client: httpx.AsyncClient, session: AsyncSession) -> None:
+    await make_place(session)
+    for q in ("!!!", "'", "&|:*", "le"):
+        response = await client.get("/v1/lieux", params={"q": q})
+        assert response.status_code == 200, q
+        assert response.json()["items"] == []

@@ -6,6 +6,7 @@ with bound parameters; published places only.
 """
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -13,7 +14,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import Depends, Query
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.core.db import raw_connection
@@ -110,7 +111,7 @@ class PlaceFilters:
     def tsquery(self, p: Params) -> str:
         """Every word must match, each as a prefix (`cowork` finds `coworking`), accent-free."""
         words = [w for w in "".join(c if c.isalnum() else " " for c in self.q_normalised).split()]
-        query = " & ".join(f"{w}:*" for w in words) or "''"
+        query = " & ".join(f"{w}:*" for w in words)  # empty: matches nothing
         return f"to_tsquery('french_unaccent', {p(query, 'text')})"
 
     def rank(self, p: Params, alias: str = "p") -> str:
@@ -175,7 +176,14 @@ async def resolve_open_at(session: AsyncSession, filters: PlaceFilters) -> Place
     return filters
 
 
-FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+def iso_datetime_only(value: object) -> object:
+    """Pydantic would read `0.5` as a Unix timestamp; the API promises ISO 8601 only."""
+    if isinstance(value, str) and not re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", value):
+        raise ValueError("expected an ISO 8601 date-time, e.g. 2026-12-01T10:00:00+01:00")
+    return value
+
+
+IsoDatetime = Annotated[datetime, BeforeValidator(iso_datetime_only)]
 
 
 def place_filters(
@@ -193,7 +201,7 @@ def place_filters(
     postes_min: Annotated[int | None, Query(ge=1, le=10000, description="At least this many desks")] = None,
     prix_journee_max: Annotated[Decimal | None, Query(ge=0, le=100000, allow_inf_nan=False,
                                                       description="Day price at most (euros)")] = None,
-    ouvert_le: Annotated[datetime | None, Query(
+    ouvert_le: Annotated[IsoDatetime | None, Query(
         description="Open at this ISO 8601 moment per `horaires` (Europe/Paris when no offset)")] = None,
     ouvert_maintenant: Annotated[bool | None, Query(description="true: open right now per `horaires`")] = None,
     bbox: Annotated[str | None, Query(
