@@ -57,3 +57,11 @@ async def test_unexpected_errors_leak_nothing(client: httpx.AsyncClient) -> None
     assert response.headers["content-type"] == PROBLEM
     assert "secret" not in response.text
     assert "Traceback" not in response.text
+
+
+async def test_nul_bytes_in_the_url_are_a_400_not_a_500(client: httpx.AsyncClient) -> None:
+    for url in ("/v1/lieux?q=a%00b", "/v1/lieux?code_insee=3155%00", "/v1/lieux/a%00b"):
+        response = await client.get(url)
+        assert response.status_code == 400, url
+        assert response.headers["content-type"] == PROBLEM
+        assert "NUL" in response.json()["detail"]

@@ -12,7 +12,7 @@ from reseau_api.api import api_router
 from reseau_api.core import db
 from reseau_api.core.config import get_settings
 from reseau_api.core.errors import PROBLEM_TYPES, NotFound, install_error_handlers
-from reseau_api.core.limits import BodySizeLimitMiddleware
+from reseau_api.core.limits import RequestGuardMiddleware
 from reseau_api.core.observability import ObservabilityMiddleware, configure_logging, metrics_endpoint
 from reseau_api.core.openapi import install_openapi
 from reseau_api.health.router import router as health_router
@@ -52,7 +52,7 @@ def create_app() -> FastAPI:
         "/problemes/{slug}", problem_type_page, methods=["GET"], include_in_schema=False,
         response_class=HTMLResponse,
     )
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.max_body_bytes)
     # Public reads are open to any origin; writes are meant for servers and the CLI, not browsers.
     app.add_middleware(
         CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "HEAD", "OPTIONS"],

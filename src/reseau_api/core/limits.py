@@ -1,4 +1,5 @@
-"""Request body cap: refuse oversized bodies before they are read into memory."""
+"""Request guards, before any parsing: no NUL byte in the URL (PostgreSQL text cannot hold one),
+and a cap on the body size, enforced before the body is read into memory."""
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -6,20 +7,26 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from reseau_api.core.errors import PayloadTooLarge, problem_body
 
 
-class BodySizeLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+class RequestGuardMiddleware:
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.max_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if b"%00" in scope.get("query_string", b"") or "\x00" in scope["path"]:
+            await self._refuse(scope, send, 400, "The URL contains a NUL byte (%00), which no parameter accepts.",
+                               errors=[{"in": "query", "name": "*", "detail": "NUL byte"}])
+            return
+        if scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
         for name, value in scope.get("headers", ()):
-            if name == b"content-length":
-                if not value.isdigit() or int(value) > self.max_bytes:
-                    await self._refuse(scope, send)
-                    return
+            if name == b"content-length" and (not value.isdigit() or int(value) > self.max_bytes):
+                await self._refuse(scope, send, 413, self._too_large())
+                return
         received = 0
 
         async def counting_receive() -> Message:
@@ -28,18 +35,18 @@ class BodySizeLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise PayloadTooLarge(self._detail())
+                    raise PayloadTooLarge(self._too_large())
             return message
 
         await self.app(scope, counting_receive, send)
 
-    def _detail(self) -> str:
+    def _too_large(self) -> str:
         return f"The request body exceeds {self.max_bytes} bytes."
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        body = orjson.dumps(problem_body(413, self._detail(), instance=scope["path"]))
+    async def _refuse(self, scope: Scope, send: Send, status: int, detail: str, **extra: object) -> None:
+        body = orjson.dumps(problem_body(status, detail, instance=scope["path"], **extra))  # type: ignore[arg-type]
         await send({
-            "type": "http.response.start", "status": 413,
+            "type": "http.response.start", "status": status,
             "headers": [(b"content-type", b"application/problem+json"),
                         (b"content-length", str(len(body)).encode())],
         })

@@ -15,6 +15,7 @@ from opening_hours import OpeningHours
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from reseau_api.core.config import get_settings
+from reseau_api.core.validation import WriteModel
 from reseau_api.places import vocabulary as vocab
 
 PlaceType = Literal[tuple(vocab.PLACE_TYPES)]  # type: ignore[valid-type]
@@ -97,10 +98,8 @@ class Telework(BaseModel):
     debit_internet_mbps: Annotated[int, Field(ge=0, le=100000, strict=True)] | None = None
 
 
-class PlaceWrite(BaseModel):
+class PlaceWrite(WriteModel):
     """Fields a member may set. Everything else is managed by the server."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     nom: str = Field(min_length=2, max_length=200)
     description: str | None = Field(default=None, max_length=10000)
