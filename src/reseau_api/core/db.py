@@ -1,5 +1,7 @@
 """Database engine, sessions and the declarative base."""
 
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -56,8 +58,26 @@ SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
 
 
 async def get_session() -> AsyncIterator[AsyncSession]:
-    async with SessionLocal() as session:  # closing rolls back anything left uncommitted
+    session = SessionLocal()
+    try:
         yield session
+    finally:
+        await close_quietly(session)
+
+
+async def close_quietly(session: AsyncSession) -> None:
+    """Close (rolling back anything uncommitted). When PostgreSQL went away mid-request the rollback
+    itself fails: the connection is dead and discarded, the request has already been answered."""
+    try:
+        await session.close()
+    except Exception as exc:
+        from reseau_api.core.errors import is_database_unavailable
+
+        if not is_database_unavailable(exc):
+            raise
+        logging.getLogger("reseau_api.db").warning("session closed on a lost connection: %s", exc)
+        with contextlib.suppress(Exception):
+            await session.invalidate()
 
 
 # "request" scope: the session outlives the route function, so streamed responses can still read.
