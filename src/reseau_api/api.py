@@ -2,4 +2,7 @@
 
 from fastapi import APIRouter
 
+from reseau_api.ami.router import router as ami_router
+
 api_router = APIRouter(prefix="/v1")
+api_router.include_router(ami_router)
