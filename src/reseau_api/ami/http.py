@@ -12,11 +12,25 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from fastapi import Request
+from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 CACHE_CONTROL = "public, max-age=300"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 BOM = "\ufeff"
+
+
+class GeoJSONBody(JSONResponse):
+    """`application/geo+json` built by PostGIS and sent as is.
+
+    A JSONResponse subclass only so that FastAPI documents the route's response model under this
+    media type (core's GeoJSONResponse is a plain Response, documented as a bare string).
+    """
+
+    media_type = "application/geo+json"
+
+    def render(self, content: Any) -> bytes:
+        return content if isinstance(content, bytes) else super().render(content)
 
 
 def etag_of(body: bytes) -> str:

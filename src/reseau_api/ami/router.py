@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from reseau_api.ami import queries, service, stats
 from reseau_api.ami.exceptions import AmiApplicationNotFound
-from reseau_api.ami.http import cached, csv_bytes, csv_response, provenance_footer
+from reseau_api.ami.http import GeoJSONBody, cached, csv_bytes, csv_response, provenance_footer
 from reseau_api.ami.schemas import (
     REGION,
     AmiFilters,
@@ -33,7 +33,6 @@ from reseau_api.ami.schemas import (
 )
 from reseau_api.core.db import SessionDep
 from reseau_api.core.errors import InvalidParameter
-from reseau_api.core.geo import GeoJSONResponse
 from reseau_api.core.openapi import problem_responses
 
 router = APIRouter(prefix="/ami", tags=["ami"])
@@ -181,7 +180,7 @@ async def get_ami_cross_table(
 
 
 @router.get(
-    "/departements.geojson", response_model=DepartementsFeatureCollection, response_class=GeoJSONResponse,
+    "/departements.geojson", response_model=DepartementsFeatureCollection, response_class=GeoJSONBody,
     summary="Departments with their project counts (choropleth)",
     responses={**NOT_MODIFIED, **problem_responses(400)},
 )
@@ -192,4 +191,4 @@ async def get_ami_departments_geojson(request: Request, session: SessionDep, fil
         session, filters, REGION, source=provenance["source"], reconstructed=provenance["reconstruit"],
         attribution=stats.BOUNDARIES_ATTRIBUTION,
     )
-    return cached(request, body.encode(), GeoJSONResponse.media_type, response_class=GeoJSONResponse)
+    return cached(request, body.encode(), GeoJSONBody.media_type, response_class=GeoJSONBody)
