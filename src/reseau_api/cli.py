@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from reseau_api.ami.cli import app as ami_app
 from reseau_api.core import cluster
 from reseau_api.core.config import PROJECT_ROOT, get_settings
 
@@ -15,6 +16,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The project-local PostgreSQL cluster (.data/pg). Ignored when DATABASE_URL is set.")
 app.add_typer(db_app, name="db")
+app.add_typer(ami_app, name="ami")
 
 
 def _fail(message: str) -> None:
