@@ -1,11 +1,16 @@
 """Organisations, keys and places for tests: made through the services, in the test's transaction."""
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
+from reseau_api.core.db import get_session
+from reseau_api.main import app
 from reseau_api.members import service as members_service
 from reseau_api.members.models import Organisation
 from reseau_api.members.schemas import OrganisationWrite
@@ -59,3 +64,43 @@ async def patch_place(
     if etag is not None:
         headers["If-Match"] = etag
     return await client.patch(f"/v1/lieux/{place_id}", content=orjson.dumps(patch), headers=headers)
+
+
+@asynccontextmanager
+async def committed_client(
+    database_url: str,
+) -> AsyncIterator[tuple[httpx.AsyncClient, async_sessionmaker[AsyncSession]]]:
+    """A client whose requests each get their own pooled connection and really commit.
+
+    For what the rolled-back `session` fixture cannot show (concurrent transactions, the CLI). What the
+    test writes must be removed with `purge`.
+    """
+    engine = create_async_engine(database_url, pool_size=5)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    async def own_session() -> AsyncIterator[AsyncSession]:
+        async with sessions() as s:
+            yield s
+
+    app.dependency_overrides[get_session] = own_session
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
+            yield c, sessions
+    finally:
+        app.dependency_overrides.pop(get_session, None)
+        await engine.dispose()
+
+
+async def purge(
+    sessions: async_sessionmaker[AsyncSession], organisation_ids: list[uuid.UUID], key_prefixes: list[str] = (),
+) -> None:
+    """Delete organisations with their keys and places (and history), plus the keys named by prefix."""
+    async with sessions() as s:
+        params = {"orgs": list(organisation_ids), "prefixes": list(key_prefixes)}
+        await s.execute(text("DELETE FROM place_revision WHERE actor_key_id IN (SELECT id FROM api_key "
+                             "WHERE organisation_id = ANY(:orgs) OR prefix = ANY(:prefixes))"), params)
+        await s.execute(text("DELETE FROM place WHERE organisation_id = ANY(:orgs)"), params)
+        await s.execute(text("DELETE FROM api_key WHERE organisation_id = ANY(:orgs) OR prefix = ANY(:prefixes)"),
+                        params)
+        await s.execute(text("DELETE FROM organisation WHERE id = ANY(:orgs)"), params)
+        await s.commit()

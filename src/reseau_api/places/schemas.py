@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from uuid import UUID
 
+import opening_hours
 from opening_hours import OpeningHours
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, create_model, model_validator
 
@@ -26,6 +27,7 @@ Audience = Literal[tuple(vocab.AUDIENCES)]  # type: ignore[valid-type]
 Moderation = Literal[tuple(vocab.MODERATION_STATES)]  # type: ignore[valid-type]
 DepartmentCode = Literal[tuple(get_settings().region_departements)]  # type: ignore[valid-type]
 
+OPENING_HOURS_ERROR: type[Exception] = getattr(opening_hours, "ParserError", SyntaxError)
 _PHONE = re.compile(r"^(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}$")
 _POSTCODE = re.compile(r"^\d{5}$")
 _INSEE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
@@ -50,7 +52,7 @@ def french_phone(value: str) -> str:
 def opening_hours_expression(value: str) -> str:
     try:
         OpeningHours(value)
-    except SyntaxError as exc:
+    except (SyntaxError, OPENING_HOURS_ERROR) as exc:  # opening-hours-py 2 raises ParserError
         raise ValueError(f"not a valid OpenStreetMap opening_hours expression ({exc})") from exc
     return value
 
