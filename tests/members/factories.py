@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
@@ -54,15 +55,19 @@ async def post_place(client: httpx.AsyncClient, key: str, query: str = "", **ove
     return response
 
 
+def tag(place_id: object, version: int) -> str:
+    """The ETag of a place at a version."""
+    return f'"{place_id}-v{version}"'
+
+
 async def patch_place(
-    client: httpx.AsyncClient, key: str, place_id: str, patch: Any, etag: str | None,
+    client: httpx.AsyncClient, key: str, place_id: str, patch: Any, etag: int | str | None,
     content_type: str = "application/merge-patch+json",
 ) -> httpx.Response:
-    import orjson
-
+    """PATCH with `If-Match`: the place's ETag at version `etag` (an int), or that header value as is."""
     headers = auth(key, **{"Content-Type": content_type})
     if etag is not None:
-        headers["If-Match"] = etag
+        headers["If-Match"] = tag(place_id, etag) if isinstance(etag, int) else etag
     return await client.patch(f"/v1/lieux/{place_id}", content=orjson.dumps(patch), headers=headers)
 
 

@@ -229,3 +229,13 @@ async def test_writes_beyond_the_budget_are_429(client: httpx.AsyncClient, sessi
     # Reads are not limited, and another key has its own budget.
     assert (await client.get("/v1/cles/moi", headers=auth(key))).status_code == 200
     assert (await client.post("/v1/lieux", json=place_payload(), headers=auth(other))).status_code == 201
+
+
+async def test_405_lists_every_method_of_a_path_served_by_several_routes(client: httpx.AsyncClient) -> None:
+    response = await client.put("/v1/lieux")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+    detail = await client.put("/v1/lieux/5b1a1f2e-8f5c-4a57-9c43-0c7b3f7e2d11")
+    assert detail.headers["allow"] == "DELETE, GET, PATCH"
+    literal = await client.put("/v1/cles/moi")  # the literal path wins over /v1/cles/{key_id}
+    assert literal.headers["allow"] == "GET"

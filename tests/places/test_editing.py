@@ -1,5 +1,7 @@
 """Members create and edit their places: ownership on create, merge patch, validation, If-Match, limits."""
 
+import uuid
+
 import httpx
 import pytest
 from sqlalchemy import select
@@ -14,6 +16,7 @@ from tests.members.factories import (
     patch_place,
     place_payload,
     post_place,
+    tag,
 )
 
 PROBLEM = "application/problem+json"
@@ -43,7 +46,7 @@ async def test_a_member_creates_a_draft_owned_by_its_organisation(
     assert body["moderation"] == "a_valider"
     assert body["organisation"] == me["organisation"]
     assert body["version"] == 1
-    assert response.headers["etag"] == '"v1"'
+    assert response.headers["etag"] == tag(body["id"], 1)
     assert response.headers["location"] == f"/v1/lieux/{body['id']}"
     assert body["telephone"] == "05 61 00 00 00"
     assert body["teletravail"]["postes"] == 12
@@ -84,7 +87,7 @@ async def test_server_managed_fields_are_422_on_patch(
     client: httpx.AsyncClient, session: AsyncSession, member: str, field: str,
 ) -> None:
     created = await post_place(client, member)
-    response = await patch_place(client, member, created.json()["id"], {field: SERVER_MANAGED[field]}, '"v1"')
+    response = await patch_place(client, member, created.json()["id"], {field: SERVER_MANAGED[field]}, 1)
     assert response.status_code == 422
     assert [e["pointer"] for e in response.json()["errors"]] == [f"/{field}"]
     row = (await session.execute(select(Place).where(Place.id == created.json()["id"]))).scalar_one()
@@ -99,9 +102,9 @@ async def test_a_patch_merges_onto_the_current_version(client: httpx.AsyncClient
         "teletravail": {"prix_journee": 18.5},  # nested: the other telework fields stay
         "services": ["wifi", "fibre"],  # lists are replaced
         "site_web": None,  # null removes
-    }, '"v1"')
+    }, 1)
     assert response.status_code == 200, response.text
-    assert response.headers["etag"] == '"v2"'
+    assert response.headers["etag"] == tag(created["id"], 2)
     body = response.json()
     assert body["version"] == 2
     assert body["description"] == "Un grand plateau lumineux."
@@ -115,10 +118,10 @@ async def test_a_patch_merges_onto_the_current_version(client: httpx.AsyncClient
 
 async def test_plain_json_is_accepted_other_media_types_are_415(client: httpx.AsyncClient, member: str) -> None:
     created = (await post_place(client, member)).json()
-    ok = await patch_place(client, member, created["id"], {"nom": "Nouveau nom"}, '"v1"', "application/json")
+    ok = await patch_place(client, member, created["id"], {"nom": "Nouveau nom"}, 1, "application/json")
     assert ok.status_code == 200
     for content_type in ("text/plain", "application/x-www-form-urlencoded", ""):
-        refused = await patch_place(client, member, created["id"], {"nom": "Autre"}, '"v2"', content_type)
+        refused = await patch_place(client, member, created["id"], {"nom": "Autre"}, 2, content_type)
         assert refused.status_code == 415, content_type
         assert refused.json()["type"] == "/problemes/media-non-supporte"
 
@@ -126,9 +129,9 @@ async def test_plain_json_is_accepted_other_media_types_are_415(client: httpx.As
 async def test_a_patch_that_changes_nothing_stores_nothing(client: httpx.AsyncClient, member: str) -> None:
     created = (await post_place(client, member)).json()
     same = await patch_place(client, member, created["id"], {"nom": created["nom"], "teletravail": {"postes": 12}},
-                             '"v1"')
+                             1)
     assert same.status_code == 200
-    assert same.headers["etag"] == '"v1"'
+    assert same.headers["etag"] == tag(created["id"], 1)
     history = (await client.get(f"/v1/lieux/{created['id']}/historique", headers=auth(member))).json()
     assert [r["version"] for r in history["items"]] == [1]
 
@@ -153,7 +156,7 @@ async def test_patched_places_obey_every_write_rule(
     client: httpx.AsyncClient, member: str, patch: dict[str, object], pointer: str,
 ) -> None:
     created = (await post_place(client, member)).json()
-    response = await patch_place(client, member, created["id"], patch, '"v1"')
+    response = await patch_place(client, member, created["id"], patch, 1)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == PROBLEM
     assert pointer in [e["pointer"] for e in response.json()["errors"]]
@@ -162,10 +165,10 @@ async def test_patched_places_obey_every_write_rule(
 async def test_a_patch_body_must_be_an_object(client: httpx.AsyncClient, member: str) -> None:
     created = (await post_place(client, member)).json()
     for body in (["nom"], "nom", 3):
-        response = await patch_place(client, member, created["id"], body, '"v1"')
+        response = await patch_place(client, member, created["id"], body, 1)
         assert response.status_code == 422
     broken = await client.patch(f"/v1/lieux/{created['id']}", content=b"{nom:", headers=auth(
-        member, **{"Content-Type": "application/merge-patch+json", "If-Match": '"v1"'}))
+        member, **{"Content-Type": "application/merge-patch+json", "If-Match": tag(created["id"], 1)}))
     assert broken.status_code == 422
 
 
@@ -178,30 +181,33 @@ async def test_if_match_is_required_and_must_be_current(client: httpx.AsyncClien
     wildcard = await patch_place(client, member, place, {"nom": "Joker"}, "*")
     assert wildcard.status_code == 428
 
-    first = await patch_place(client, member, place, {"nom": "Premier"}, '"v1"')
-    assert first.headers["etag"] == '"v2"'
-    for stale in ('"v1"', '"v9"', '"garbage"', "v2", '"v1", "v3"'):
+    first = await patch_place(client, member, place, {"nom": "Premier"}, 1)
+    assert first.headers["etag"] == tag(place, 2)
+    for stale in (1, 9, '"garbage"', '"v2"', tag(place, 2).strip('"'), tag(uuid.uuid4(), 2),
+                  f"{tag(place, 1)}, {tag(place, 3)}"):
         response = await patch_place(client, member, place, {"nom": "Second"}, stale)
         assert response.status_code == 412, stale
-        assert response.headers["etag"] == '"v2"'
+        assert response.headers["etag"] == tag(place, 2)
         assert response.json()["version_actuelle"] == 2
     # A weak form of the current tag (as a compressing proxy may send it) and lists are accepted.
-    assert (await patch_place(client, member, place, {"nom": "Second"}, 'W/"v2"')).headers["etag"] == '"v3"'
-    assert (await patch_place(client, member, place, {"nom": "Troisième"}, '"v1", "v3"')).status_code == 200
+    weak = await patch_place(client, member, place, {"nom": "Second"}, "W/" + tag(place, 2))
+    assert weak.headers["etag"] == tag(place, 3)
+    listed = await patch_place(client, member, place, {"nom": "Troisième"}, f"{tag(place, 1)}, {tag(place, 3)}")
+    assert listed.status_code == 200
 
 
 async def test_delete_archives_and_needs_if_match(client: httpx.AsyncClient, member: str) -> None:
     created = (await post_place(client, member)).json()
     url = f"/v1/lieux/{created['id']}"
     assert (await client.delete(url, headers=auth(member))).status_code == 428
-    assert (await client.delete(url, headers=auth(member, **{"If-Match": '"v0"'}))).status_code == 412
-    archived = await client.delete(url, headers=auth(member, **{"If-Match": '"v1"'}))
+    assert (await client.delete(url, headers=auth(member, **{"If-Match": tag(created["id"], 0)}))).status_code == 412
+    archived = await client.delete(url, headers=auth(member, **{"If-Match": tag(created["id"], 1)}))
     assert archived.status_code == 200
     assert archived.json()["moderation"] == "archive"
-    assert archived.headers["etag"] == '"v2"'
+    assert archived.headers["etag"] == tag(created["id"], 2)
     # Archived places are read-only; the record and its history are kept.
-    assert (await patch_place(client, member, created["id"], {"nom": "Zombie"}, '"v2"')).status_code == 409
-    assert (await client.delete(url, headers=auth(member, **{"If-Match": '"v2"'}))).status_code == 409
+    assert (await patch_place(client, member, created["id"], {"nom": "Zombie"}, 2)).status_code == 409
+    assert (await client.delete(url, headers=auth(member, **{"If-Match": tag(created["id"], 2)}))).status_code == 409
     history = (await client.get(f"{url}/historique", headers=auth(member))).json()
     assert [(r["version"], r["action"]) for r in history["items"]] == [(2, "archivage"), (1, "creation")]
 
@@ -210,7 +216,7 @@ async def test_bodies_over_the_limit_are_413(client: httpx.AsyncClient, member: 
     created = (await post_place(client, member)).json()
     huge = place_payload(description="x" * (70 * 1024))
     assert (await client.post("/v1/lieux", json=huge, headers=auth(member))).status_code == 413
-    response = await patch_place(client, member, created["id"], {"description": "x" * (70 * 1024)}, '"v1"')
+    response = await patch_place(client, member, created["id"], {"description": "x" * (70 * 1024)}, 1)
     assert response.status_code == 413
     assert response.headers["content-type"] == PROBLEM
 
@@ -218,13 +224,14 @@ async def test_bodies_over_the_limit_are_413(client: httpx.AsyncClient, member: 
 async def test_anonymous_writes_are_401(client: httpx.AsyncClient, member: str) -> None:
     created = (await post_place(client, member)).json()
     url = f"/v1/lieux/{created['id']}"
+    current = {"If-Match": tag(created["id"], 1)}
     for response in (
         await client.post("/v1/lieux", json=place_payload()),
-        await client.patch(url, json={"nom": "x"}, headers={"If-Match": '"v1"'}),
-        await client.delete(url, headers={"If-Match": '"v1"'}),
-        await client.post(f"{url}/moderation", json={"decision": "publier"}, headers={"If-Match": '"v1"'}),
+        await client.patch(url, json={"nom": "x"}, headers=current),
+        await client.delete(url, headers=current),
+        await client.post(f"{url}/moderation", json={"decision": "publier"}, headers=current),
         await client.get(f"{url}/historique"),
-        await client.post(f"{url}/historique/1/restauration", headers={"If-Match": '"v1"'}),
+        await client.post(f"{url}/historique/1/restauration", headers=current),
     ):
         assert response.status_code == 401, response.request.url
         assert response.headers["www-authenticate"].startswith("Bearer")

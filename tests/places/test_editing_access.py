@@ -11,7 +11,7 @@ from reseau_api.core.auth import Member
 from reseau_api.places.dependencies import can_see, visible_place
 from reseau_api.places.exceptions import PlaceNotFound
 from reseau_api.places.models import Place, PlaceRevision
-from tests.members.factories import auth, make_key, make_organisation, patch_place, post_place
+from tests.members.factories import auth, make_key, make_organisation, patch_place, post_place, tag
 
 
 async def _world(client: httpx.AsyncClient, session: AsyncSession) -> dict[str, object]:
@@ -25,9 +25,9 @@ async def _world(client: httpx.AsyncClient, session: AsyncSession) -> dict[str, 
 
 async def _attempts(client: httpx.AsyncClient, key: str, place: str) -> dict[str, int]:
     url = f"/v1/lieux/{place}"
-    etag = {"If-Match": '"v1"'}
+    etag = {"If-Match": tag(place, 1)}
     return {
-        "patch": (await patch_place(client, key, place, {"nom": "Piraté"}, '"v1"')).status_code,
+        "patch": (await patch_place(client, key, place, {"nom": "Piraté"}, 1)).status_code,
         "delete": (await client.delete(url, headers=auth(key, **etag))).status_code,
         "moderation": (await client.post(f"{url}/moderation", json={"decision": "publier"},
                                          headers=auth(key, **etag))).status_code,
@@ -74,7 +74,7 @@ async def test_owner_edits_and_reads_history_but_does_not_moderate(
 
 async def test_admins_may_edit_any_place(client: httpx.AsyncClient, session: AsyncSession) -> None:
     world = await _world(client, session)
-    response = await patch_place(client, world["admin"], world["draft"], {"nom": "Corrigé"}, '"v1"')
+    response = await patch_place(client, world["admin"], world["draft"], {"nom": "Corrigé"}, 1)
     assert response.status_code == 200
     assert response.json()["moderation"] == "a_valider"  # an admin's edit does not change the state
     history = await client.get(f"/v1/lieux/{world['draft']}/historique", headers=auth(world["admin"]))
@@ -87,8 +87,8 @@ async def test_places_without_an_organisation_are_for_admins_only(
     world = await _world(client, session)
     orphan = (await post_place(client, world["admin"], "?publier=true")).json()
     assert orphan["organisation"] is None
-    assert (await patch_place(client, world["a"], orphan["id"], {"nom": "À moi"}, '"v1"')).status_code == 403
-    assert (await patch_place(client, world["admin"], orphan["id"], {"nom": "Géré"}, '"v1"')).status_code == 200
+    assert (await patch_place(client, world["a"], orphan["id"], {"nom": "À moi"}, 1)).status_code == 403
+    assert (await patch_place(client, world["admin"], orphan["id"], {"nom": "Géré"}, 1)).status_code == 200
 
 
 async def test_visibility_rule() -> None:
@@ -110,8 +110,50 @@ async def test_visible_place_dependency(client: httpx.AsyncClient, session: Asyn
     me_a = (await client.get("/v1/cles/moi", headers=auth(world["a"]))).json()
     a = Member(key_id=uuid.UUID(me_a["id"]), prefix=me_a["prefixe"], role="membre",
                organisation_id=uuid.UUID(me_a["organisation"]))
-    draft = uuid.UUID(world["draft"])
-    assert (await visible_place(draft, session, a)).id == draft
+    draft = world["draft"]
+    assert str((await visible_place(draft, session, a)).id) == draft
     with pytest.raises(PlaceNotFound):
         await visible_place(draft, session, None)
-    assert (await visible_place(uuid.UUID(world["published"]), session, None)).name == "Lieu de A"
+    assert (await visible_place(world["published"], session, None)).name == "Lieu de A"
+
+
+async def test_the_detail_route_shows_drafts_to_their_owner_and_admins_only(
+    client: httpx.AsyncClient, session: AsyncSession,
+) -> None:
+    world = await _world(client, session)
+    slug = (await client.get(f"/v1/lieux/{world['draft']}", headers=auth(world["a"]))).json()["slug"]
+    for key in (world["a"], world["admin"]):
+        for ref in (world["draft"], slug):
+            response = await client.get(f"/v1/lieux/{ref}", headers=auth(key))
+            assert response.status_code == 200
+            assert response.json()["moderation"] == "a_valider"
+            assert response.headers["etag"] == tag(world["draft"], 1)
+            assert response.headers["cache-control"] == "private, no-store"  # never in a shared cache
+    for headers in ({}, auth(world["b"])):
+        for ref in (world["draft"], slug):
+            hidden = await client.get(f"/v1/lieux/{ref}", headers=headers)
+            assert hidden.status_code == 404
+            assert hidden.json()["detail"] == f"No published place with id or slug {ref!r}."
+    public = await client.get(f"/v1/lieux/{world['published']}")
+    assert public.status_code == 200
+    assert public.headers["cache-control"].startswith("public")
+    # A bad key is refused even where no key is needed: a revoked key must not look like "anonymous".
+    assert (await client.get(f"/v1/lieux/{world['published']}", headers=auth("rsx_bad"))).status_code == 401
+
+
+async def test_archived_places_leave_the_public_detail(client: httpx.AsyncClient, session: AsyncSession) -> None:
+    world = await _world(client, session)
+    url = f"/v1/lieux/{world['published']}"
+    archived = await client.delete(url, headers=auth(world["a"], **{"If-Match": tag(world["published"], 1)}))
+    assert archived.status_code == 200
+    assert (await client.get(url)).status_code == 404
+    assert (await client.get(url, headers=auth(world["b"]))).status_code == 404
+    assert (await client.get(url, headers=auth(world["a"]))).json()["moderation"] == "archive"
+
+
+async def test_writes_accept_a_slug_like_reads(client: httpx.AsyncClient, session: AsyncSession) -> None:
+    world = await _world(client, session)
+    slug = (await client.get(f"/v1/lieux/{world['draft']}", headers=auth(world["a"]))).json()["slug"]
+    response = await patch_place(client, world["a"], slug, {"nom": "Par le slug"}, tag(world["draft"], 1))
+    assert response.status_code == 200
+    assert response.json()["id"] == world["draft"]

@@ -47,7 +47,7 @@ async def get_organisation(org: ValidOrganisation, session: SessionDep) -> Organ
 
 @organisations_router.post(
     "", response_model=OrganisationRead, status_code=status.HTTP_201_CREATED, summary="Register an organisation",
-    responses=problem_responses(401, 403, 409, 429),
+    responses=problem_responses(400, 401, 403, 409, 429),
 )
 async def create_organisation(
     data: OrganisationWrite, _admin: AdminMember, session: SessionDep, response: Response,
@@ -82,7 +82,7 @@ async def list_organisation_keys(org: ManagedOrganisation, session: SessionDep) 
 
 
 @keys_router.get("/moi", response_model=ApiKeyRead, summary="Describe the calling key",
-                 responses=problem_responses(401))
+                 responses=problem_responses(400, 401))
 async def get_current_key(member: CurrentMember, session: SessionDep) -> ApiKeyRead:
     """The key sent in `Authorization`: its prefix, role and organisation. Handy to check a setup."""
     key = await service.get_key(session, member.key_id)

@@ -4,8 +4,9 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, EmailStr, Field
 
+from reseau_api.core.validation import WriteModel
 from reseau_api.members import vocabulary as vocab
 from reseau_api.places.schemas import Phone, WebUrl
 
@@ -37,20 +38,16 @@ Siren = Annotated[str, BeforeValidator(_without_spaces), Field(examples=["732829
                   AfterValidator(siren_number)]
 
 
-class Contact(BaseModel):
+class Contact(WriteModel):
     """How to reach the organisation. Organisation-level details only (published): no private person."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     email: EmailStr | None = Field(default=None, max_length=254)
     telephone: Phone | None = None
     site_web: WebUrl | None = None
 
 
-class OrganisationWrite(BaseModel):
+class OrganisationWrite(WriteModel):
     """An organisation, as the network's animators register it."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     nom: str = Field(min_length=2, max_length=200)
     siren: Siren | None = Field(default=None, description="9-digit SIREN, checked with the Luhn algorithm")
@@ -94,8 +91,7 @@ class OrganisationPage(BaseModel):
     next: str | None = Field(description="URL of the next page, or null on the last page")
 
 
-class ApiKeyCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class ApiKeyCreate(WriteModel):
 
     libelle: str = Field(min_length=1, max_length=120, description="What the key is for, e.g. who holds it",
                          examples=["Site web de La Fabrique"])

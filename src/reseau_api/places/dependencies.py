@@ -6,10 +6,9 @@ if it did not exist, so that drafts do not leak. Ownership (editing, history): a
 the owning organisation; a visible place you do not own is a 403.
 """
 
-import uuid
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Path, Request
 
 from reseau_api.core.auth import CurrentMember, Member, OptionalMember
 from reseau_api.core.db import SessionDep
@@ -26,10 +25,13 @@ def can_see(member: Member | None, place: Place) -> bool:
     return place.moderation == "publie" or (member is not None and member.owns(place.organisation_id))
 
 
-async def visible_place(place_id: uuid.UUID, session: SessionDep, member: OptionalMember) -> Place:
-    place = await places_service.get(session, str(place_id), published_only=False)
+async def visible_place(
+    id_or_slug: Annotated[str, Path(max_length=120, description="UUID or slug")],
+    session: SessionDep, member: OptionalMember,
+) -> Place:
+    place = await places_service.get(session, id_or_slug, published_only=False)
     if place is None or not can_see(member, place):
-        raise PlaceNotFound(place_id)
+        raise PlaceNotFound(id_or_slug)
     return place
 
 

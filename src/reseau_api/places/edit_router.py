@@ -28,7 +28,7 @@ from reseau_api.places.schemas import (
 
 router = APIRouter(prefix="/lieux", tags=["lieux"])
 
-_ETAG_HEADER = {"ETag": {"description": 'The new version\'s ETag (`"v<version>"`), for the next `If-Match`',
+_ETAG_HEADER = {"ETag": {"description": 'The new version\'s ETag (`"<id>-v<version>"`), for the next `If-Match`',
                          "schema": {"type": "string"}}}
 
 
@@ -67,7 +67,7 @@ async def create_place(
 
 
 @router.patch(
-    "/{place_id}", response_model=PlaceRead, summary="Edit a place (JSON Merge Patch)",
+    "/{id_or_slug}", response_model=PlaceRead, summary="Edit a place (JSON Merge Patch)",
     dependencies=[Depends(merge_patch_body)],
     responses={200: {"headers": _ETAG_HEADER}, **problem_responses(400, 401, 403, 404, 409, 412, 415, 428, 429)},
 )
@@ -87,7 +87,7 @@ async def update_place(
 
 
 @router.delete(
-    "/{place_id}", response_model=PlaceRead, summary="Archive a place",
+    "/{id_or_slug}", response_model=PlaceRead, summary="Archive a place",
     responses={200: {"headers": _ETAG_HEADER}, **problem_responses(400, 401, 403, 404, 409, 412, 428, 429)},
 )
 async def archive_place(
@@ -99,7 +99,7 @@ async def archive_place(
 
 
 @router.post(
-    "/{place_id}/moderation", response_model=PlaceRead, summary="Publish or reject a place",
+    "/{id_or_slug}/moderation", response_model=PlaceRead, summary="Publish or reject a place",
     responses={200: {"headers": _ETAG_HEADER}, **problem_responses(400, 401, 403, 404, 409, 412, 428, 429)},
 )
 async def moderate_place(
@@ -112,13 +112,13 @@ async def moderate_place(
 
 
 @router.get(
-    "/{place_id}/historique", response_model=PlaceRevisionPage, summary="History of a place",
+    "/{id_or_slug}/historique", response_model=PlaceRevisionPage, summary="History of a place",
     responses=problem_responses(400, 401, 403, 404),
 )
 async def list_place_revisions(
     place: OwnedPlace, session: SessionDep, request: Request, response: Response,
     limite: Annotated[int, Query(ge=1, le=100, description="Page size")] = 50,
-    avant: Annotated[int | None, Query(ge=1, description="Only versions older than this one (next page)")] = None,
+    avant: Annotated[int | None, Query(ge=1, le=1_000_000_000, description="Only versions older than this one")] = None,
 ) -> PlaceRevisionPage:
     """Every recorded change, newest first: version, date, author (key prefix, role, organisation),
     action, moderation state, reason, and each changed field with its old and new value.
@@ -131,7 +131,7 @@ async def list_place_revisions(
 
 
 @router.post(
-    "/{place_id}/historique/{version}/restauration", response_model=PlaceRead,
+    "/{id_or_slug}/historique/{version}/restauration", response_model=PlaceRead,
     summary="Restore an earlier version", status_code=status.HTTP_200_OK,
     responses={200: {"headers": _ETAG_HEADER}, **problem_responses(400, 401, 403, 404, 409, 412, 428, 429)},
 )

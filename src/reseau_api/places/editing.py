@@ -11,7 +11,6 @@ Rules (docs/architecture.md, "Editing places"):
   stores nothing.
 """
 
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -33,8 +32,6 @@ from reseau_api.places import history
 from reseau_api.places import service as places_service
 from reseau_api.places.models import Place
 from reseau_api.places.schemas import ModerationDecision, PlaceWrite
-
-_ETAG = re.compile(r'^(?:W/)?"v(\d{1,9})"$')
 
 
 class IfMatchMissing(PreconditionRequired):
@@ -71,10 +68,10 @@ class RevisionNotFound(NotFound):
 
 @dataclass(frozen=True)
 class IfMatch:
-    """The versions an `If-Match` header names. `W/"v3"` is accepted like `"v3"`: a proxy that
-    compresses may weaken ETags, and the version is what matters."""
+    """The entity tags an `If-Match` header lists. A weak form (`W/"…"`) of the current tag is accepted
+    too: a compressing proxy may weaken ETags, and the version it names is what matters."""
 
-    versions: frozenset[int]
+    tags: frozenset[str]
 
     @classmethod
     def parse(cls, header: str | None) -> "IfMatch":
@@ -82,15 +79,10 @@ class IfMatch:
             raise IfMatchMissing()
         if header.strip() == "*":
             raise IfMatchMissing("`If-Match: *` does not protect against lost updates: send the place's ETag.")
-        versions = set()
-        for tag in header.split(",")[:20]:
-            match = _ETAG.match(tag.strip())
-            if match:
-                versions.add(int(match.group(1)))
-        return cls(frozenset(versions))  # no valid tag: matches nothing, hence 412
+        return cls(frozenset(tag.strip().removeprefix("W/") for tag in header.split(",")[:20]))
 
-    def matches(self, version: int) -> bool:
-        return version in self.versions
+    def matches(self, place: Place) -> bool:
+        return places_service.etag(place) in self.tags
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -138,7 +130,7 @@ async def _lock(session: AsyncSession, place: Place, if_match: IfMatch, *, archi
     locked = (await session.execute(
         select(Place).where(Place.id == place.id).with_for_update().execution_options(populate_existing=True)
     )).scalar_one()
-    if not if_match.matches(locked.version):
+    if not if_match.matches(locked):
         raise StalePlace(locked)
     if locked.moderation == "archive" and not archived_ok:
         raise PlaceArchived()

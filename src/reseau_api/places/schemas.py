@@ -215,7 +215,7 @@ def _all_optional(model: type[BaseModel], name: str, doc: str, **overrides: Any)
         if field_name not in overrides and info.metadata:
             annotation = Annotated[(annotation, *info.metadata)]  # type: ignore[misc]
         fields[field_name] = (annotation | None, Field(default=None, description=info.description))
-    patch = create_model(name, __config__=ConfigDict(extra="forbid", str_strip_whitespace=True), **fields)
+    patch = create_model(name, __base__=WriteModel, **fields)
     patch.__doc__ = doc
     return patch
 
@@ -232,10 +232,8 @@ PlacePatch = _all_optional(
 ModerationDecisionCode = Literal["publier", "rejeter"]
 
 
-class ModerationDecision(BaseModel):
+class ModerationDecision(WriteModel):
     """An animator's decision on the current version of a place."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     decision: ModerationDecisionCode = Field(description="`publier` makes it public; `rejeter` hides it")
     motif: str | None = Field(default=None, min_length=3, max_length=2000,
@@ -263,7 +261,7 @@ class FieldChange(BaseModel):
 class PlaceRevisionRead(BaseModel):
     """One recorded change of a place."""
 
-    version: int = Field(description="Version of the place after this change (its ETag is \"v<version>\")")
+    version: int = Field(description="Version of the place after this change (ETag `\"<id>-v<version>\"`)")
     date: datetime
     action: Literal["creation", "modification", "moderation", "archivage", "restauration"]
     moderation: Moderation = Field(description="Moderation state after the change")

@@ -145,7 +145,7 @@ async def count(session: AsyncSession) -> int:
     return (await session.execute(select(func.count()).select_from(Place))).scalar_one()
 
 
-# --- Versioning and the editable representation (used by editing, history and the detail route) ---
+# --- The editable representation (used by editing and history) ---
 
 
 def representation(place: Place) -> dict[str, Any]:
