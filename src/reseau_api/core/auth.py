@@ -101,11 +101,10 @@ def _refuse_keys_in_url(request: Request) -> None:
             )
 
 
-async def optional_member(
-    request: Request, session: SessionDep,
-    _documented: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-) -> Member | None:
-    """The caller when a key is sent, None when none is; any bad key is a 401 (never ignored)."""
+async def optional_member(request: Request, session: SessionDep) -> Member | None:
+    """The caller when a key is sent, None when none is; any bad key is a 401 (never ignored).
+
+    Routes where a key is optional declare `security: [{}, {"cle_api": []}]` themselves."""
     _refuse_keys_in_url(request)
     header = request.headers.get("authorization")
     if header is None:
@@ -130,7 +129,10 @@ async def optional_member(
     return Member(key_id=key.id, prefix=key.prefix, role=key.role, organisation_id=key.organisation_id)
 
 
-async def current_member(member: Annotated[Member | None, Depends(optional_member)]) -> Member:
+async def current_member(
+    member: Annotated[Member | None, Depends(optional_member)],
+    _documented: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],  # OpenAPI security
+) -> Member:
     if member is None:
         raise MissingCredentials()
     return member

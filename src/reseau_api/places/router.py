@@ -94,6 +94,7 @@ async def list_places(
     "/{id_or_slug}", summary="Get a place", response_model=PlaceRead,
     responses={304: {"description": "Not modified (If-None-Match matched the ETag)"},
                **problem_responses(400, 401, 404)},
+    openapi_extra={"security": [{}, {"cle_api": []}]},  # a key is optional: it only reveals drafts
 )
 async def get_place(
     id_or_slug: Annotated[str, Path(max_length=120, description="UUID or slug")],
