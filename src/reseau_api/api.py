@@ -3,6 +3,8 @@
 from fastapi import APIRouter
 
 from reseau_api.ami.router import router as ami_router
+from reseau_api.members.router import keys_router, organisations_router
+from reseau_api.places.edit_router import router as places_edit_router
 from reseau_api.places.router import router as places_router
 from reseau_api.vocabularies.router import router as vocabularies_router
 
@@ -10,3 +12,6 @@ api_router = APIRouter(prefix="/v1")
 api_router.include_router(places_router)
 api_router.include_router(vocabularies_router)
 api_router.include_router(ami_router)
+api_router.include_router(places_edit_router)
+api_router.include_router(organisations_router)
+api_router.include_router(keys_router)

@@ -9,6 +9,7 @@ import typer
 from reseau_api.ami.cli import app as ami_app
 from reseau_api.core import cluster
 from reseau_api.core.config import PROJECT_ROOT, get_settings
+from reseau_api.members.cli import keys_app, organisations_app
 
 app = typer.Typer(
     help="reseau-api: directory of the Occitanie tiers-lieux network.", no_args_is_help=True,
@@ -17,6 +18,8 @@ app = typer.Typer(
 db_app = typer.Typer(help="The project-local PostgreSQL cluster (.data/pg). Ignored when DATABASE_URL is set.")
 app.add_typer(db_app, name="db")
 app.add_typer(ami_app, name="ami")
+app.add_typer(organisations_app, name="organisations")
+app.add_typer(keys_app, name="cles")
 
 
 def _fail(message: str) -> None:

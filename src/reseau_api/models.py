@@ -2,7 +2,8 @@
 
 from reseau_api.ami.models import AmiApplication, AmiDataset
 from reseau_api.core.db import Base
-from reseau_api.places.models import Place
+from reseau_api.members.models import ApiKey, Organisation
+from reseau_api.places.models import Place, PlaceRevision
 from reseau_api.territories.models import Departement
 
-__all__ = ["AmiApplication", "AmiDataset", "Base", "Departement", "Place"]
+__all__ = ["AmiApplication", "AmiDataset", "ApiKey", "Base", "Departement", "Organisation", "Place", "PlaceRevision"]

@@ -6,6 +6,7 @@ Every error the API sends is `application/problem+json` with `type`, `title`, `s
 
 import asyncio
 import logging
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -248,6 +249,26 @@ def is_database_unavailable(exc: BaseException) -> bool:
     return False
 
 
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_PARAM = re.compile(r"\{[^}/]+\}")
+
+
+def _allowed_methods(request: Request, fallback: str | None) -> str | None:
+    """Every documented method of the path. Routes are per method (GET /lieux/{id} and PATCH /lieux/{id}
+    are two routes, possibly in two routers) and Starlette's 405 names the first one's methods only.
+    The most literal matching path templates win (`/cles/moi` over `/cles/{id}`), as in the contract."""
+    path = request.url.path
+    matches: list[tuple[int, set[str]]] = []
+    for template, item in request.app.openapi().get("paths", {}).items():
+        pattern = "^" + _PARAM.sub("[^/]+", re.escape(template).replace(r"\{", "{").replace(r"\}", "}")) + "$"
+        if re.match(pattern, path):
+            matches.append((len(_PARAM.findall(template)), {m.upper() for m in item if m in _HTTP_METHODS}))
+    if not matches:
+        return fallback  # an undocumented route: Starlette's own answer is right
+    fewest = min(count for count, _ in matches)
+    return ", ".join(sorted(set().union(*(methods for count, methods in matches if count == fewest))))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ReseauError)
     async def reseau_error(request: Request, exc: ReseauError) -> JSONResponse:
@@ -270,9 +291,12 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"No resource at {request.url.path}."
-        elif exc.status_code == 405:
+        headers = exc.headers
+        if exc.status_code == 405:
             detail = f"Method {request.method} is not allowed on {request.url.path}."
-        return problem_response(request, exc.status_code, detail, headers=exc.headers)
+            allow = _allowed_methods(request, (exc.headers or {}).get("Allow"))
+            headers = {**(exc.headers or {}), **({"Allow": allow} if allow else {})}
+        return problem_response(request, exc.status_code, detail, headers=headers)
 
     async def infrastructure_error(request: Request, exc: Exception) -> JSONResponse:
         if is_database_unavailable(exc):

@@ -7,12 +7,14 @@ from decimal import Decimal
 from geoalchemy2 import Geometry
 from sqlalchemy import (
     ARRAY,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Computed,
     Date,
     DateTime,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     Numeric,
@@ -22,7 +24,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR, UUID
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
 from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from reseau_api.core.db import Base
@@ -95,7 +97,7 @@ class Place(Base):
     accessibility: Mapped[str | None] = mapped_column(Text)
     images: Mapped[list[str]] = mapped_column(ARRAY(String(500)), server_default=text("'{}'"))
 
-    organisation_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     moderation: Mapped[str] = mapped_column(String(16), server_default=text("'publie'"))
     source: Mapped[str | None] = mapped_column(String(200))
     source_id: Mapped[str | None] = mapped_column(String(100))
@@ -112,3 +114,31 @@ class Place(Base):
         Text, Computed("lower(f_unaccent(name || ' ' || coalesce(commune, '')))", persisted=True)
     )
     sort_name: Mapped[str] = mapped_column(Text, Computed("lower(f_unaccent(name))", persisted=True))
+
+
+class PlaceRevision(Base):
+    """One change of a place: who, when, what (field -> [old, new]) and the full state after it.
+
+    `snapshot` is the PlaceWrite representation after the change, so that an admin can restore it.
+    """
+
+    __tablename__ = "place_revision"
+    __table_args__ = (
+        UniqueConstraint("place_id", "version", name="uq_place_revision_place_id_version"),
+        CheckConstraint(
+            "action IN ('creation', 'modification', 'moderation', 'archivage', 'restauration')", name="action"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    place_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("place.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    action: Mapped[str] = mapped_column(String(16))
+    actor_key_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("api_key.id"), index=True)
+    actor_organisation_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    actor_role: Mapped[str | None] = mapped_column(String(8))
+    moderation: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'"))
+    snapshot: Mapped[dict] = mapped_column(JSONB)

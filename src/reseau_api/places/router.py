@@ -7,11 +7,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
+from reseau_api.core.auth import OptionalMember
 from reseau_api.core.db import SessionDep
 from reseau_api.core.geo import GeoJSONResponse
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
 from reseau_api.places import queries, service
+from reseau_api.places.dependencies import can_see
 from reseau_api.places.exceptions import PlaceNotFound
 from reseau_api.places.filters import PlaceFiltersDep, resolve_open_at
 from reseau_api.places.schemas import PlacePage, PlaceRead
@@ -20,6 +22,7 @@ router = APIRouter(prefix="/lieux", tags=["lieux"])
 
 LIST_CACHE = "public, max-age=60, stale-while-revalidate=300"
 DETAIL_CACHE = "public, max-age=60, stale-while-revalidate=300"
+PRIVATE_CACHE = "private, no-store"
 GEOJSON = "application/geo+json"
 
 _LIST_DESCRIPTION = """\
@@ -90,21 +93,28 @@ async def list_places(
 @router.get(
     "/{id_or_slug}", summary="Get a place", response_model=PlaceRead,
     responses={304: {"description": "Not modified (If-None-Match matched the ETag)"},
-               **problem_responses(400, 404)},
+               **problem_responses(400, 401, 404)},
+    openapi_extra={"security": [{}, {"cle_api": []}]},  # a key is optional: it only reveals drafts
 )
 async def get_place(
     id_or_slug: Annotated[str, Path(max_length=120, description="UUID or slug")],
     request: Request,
     session: SessionDep,
+    member: OptionalMember,
 ) -> Response:
     """The full record of a published place, by UUID or slug, with `ETag` and `Last-Modified`.
-    Send `If-None-Match` with the ETag to get `304 Not Modified` when it has not changed."""
-    place = await service.get(session, id_or_slug)
-    if place is None:
+    Send `If-None-Match` with the ETag to get `304 Not Modified` when it has not changed.
+
+    With an API key, the owning organisation's members and admins also see its drafts, rejected and
+    archived versions (`moderation`); anyone else gets 404 for those. The ETag is the one `If-Match`
+    expects when editing."""
+    place = await service.get(session, id_or_slug, published_only=False)
+    if place is None or not can_see(member, place):
         raise PlaceNotFound(id_or_slug)
     etag = service.etag(place)
+    # Only published records may sit in shared caches; the others are for their owners' eyes.
     headers = {"ETag": etag, "Last-Modified": format_datetime(place.updated_at, usegmt=True),
-               "Cache-Control": DETAIL_CACHE}
+               "Cache-Control": DETAIL_CACHE if place.moderation == "publie" else PRIVATE_CACHE}
     wanted = _etags(request.headers.get("if-none-match"))
     if etag in wanted or "*" in wanted:
         return Response(status_code=304, headers=headers)

@@ -7,12 +7,13 @@ Write schemas forbid unknown fields, so that a server-managed field sent by a cl
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from uuid import UUID
 
+import opening_hours
 from opening_hours import OpeningHours
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, create_model, model_validator
 
 from reseau_api.core.config import get_settings
 from reseau_api.core.validation import WriteModel
@@ -26,6 +27,7 @@ Audience = Literal[tuple(vocab.AUDIENCES)]  # type: ignore[valid-type]
 Moderation = Literal[tuple(vocab.MODERATION_STATES)]  # type: ignore[valid-type]
 DepartmentCode = Literal[tuple(get_settings().region_departements)]  # type: ignore[valid-type]
 
+OPENING_HOURS_ERROR: type[Exception] = getattr(opening_hours, "ParserError", SyntaxError)
 _PHONE = re.compile(r"^(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}$")
 _POSTCODE = re.compile(r"^\d{5}$")
 _INSEE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
@@ -50,7 +52,7 @@ def french_phone(value: str) -> str:
 def opening_hours_expression(value: str) -> str:
     try:
         OpeningHours(value)
-    except SyntaxError as exc:
+    except (SyntaxError, OPENING_HOURS_ERROR) as exc:  # opening-hours-py 2 raises ParserError
         raise ValueError(f"not a valid OpenStreetMap opening_hours expression ({exc})") from exc
     return value
 
@@ -196,3 +198,80 @@ class PlacePage(BaseModel):
     total: int = Field(description="Number of matching places (estimated beyond 10,000, see total_estime)")
     total_estime: bool = Field(description="True when `total` is the planner's estimate, not an exact count")
     next: str | None = Field(description="URL of the next page, or null on the last page")
+
+
+# --- Editing by members (JSON Merge Patch, moderation, history) ---
+
+
+def _all_optional(model: type[BaseModel], name: str, doc: str, **overrides: Any) -> type[BaseModel]:
+    """A copy of `model` where every field may be omitted or null: the shape of an RFC 7396 patch.
+
+    Field types and constraints are kept, so type errors point at the field; the merged result is then
+    validated by the full model, which applies every rule (required fields, cross-field checks).
+    """
+    fields: dict[str, Any] = {}
+    for field_name, info in model.model_fields.items():
+        annotation = overrides.get(field_name) or info.annotation
+        if field_name not in overrides and info.metadata:
+            annotation = Annotated[(annotation, *info.metadata)]  # type: ignore[misc]
+        fields[field_name] = (annotation | None, Field(default=None, description=info.description))
+    patch = create_model(name, __base__=WriteModel, **fields)
+    patch.__doc__ = doc
+    return patch
+
+
+PositionPatch = _all_optional(Position, "PositionPatch", "Position fields to change.")
+TeleworkPatch = _all_optional(Telework, "TeleworkPatch", "Telework fields to change; the others are kept.")
+PlacePatch = _all_optional(
+    PlaceWrite, "PlacePatch",
+    "A JSON Merge Patch (RFC 7396) of a place: send only the fields to change; `null` removes a field "
+    "(back to its default). Nested objects (`teletravail`, `position`) are merged; lists are replaced.",
+    position=PositionPatch, teletravail=TeleworkPatch,
+)
+
+ModerationDecisionCode = Literal["publier", "rejeter"]
+
+
+class ModerationDecision(WriteModel):
+    """An animator's decision on the current version of a place."""
+
+    decision: ModerationDecisionCode = Field(description="`publier` makes it public; `rejeter` hides it")
+    motif: str | None = Field(default=None, min_length=3, max_length=2000,
+                              description="Reason, shown to the owner in the history; required to reject")
+
+    @model_validator(mode="after")
+    def rejection_has_a_reason(self) -> "ModerationDecision":
+        if self.decision == "rejeter" and not self.motif:
+            raise ValueError("a rejection needs a `motif`")
+        return self
+
+
+class RevisionAuthor(BaseModel):
+    cle: str | None = Field(description="Prefix of the API key used; null for the command line or an import")
+    role: str | None
+    organisation: UUID | None
+
+
+class FieldChange(BaseModel):
+    champ: str = Field(description="Field name; nested telework fields read `teletravail.<field>`")
+    avant: Any
+    apres: Any
+
+
+class PlaceRevisionRead(BaseModel):
+    """One recorded change of a place."""
+
+    version: int = Field(description="Version of the place after this change (ETag `\"<id>-v<version>\"`)")
+    date: datetime
+    action: Literal["creation", "modification", "moderation", "archivage", "restauration"]
+    moderation: Moderation = Field(description="Moderation state after the change")
+    motif: str | None
+    auteur: RevisionAuthor
+    changements: list[FieldChange]
+
+
+class PlaceRevisionPage(BaseModel):
+    """Changes of a place, newest first. Follow `next` until it is null."""
+
+    items: list[PlaceRevisionRead]
+    next: str | None

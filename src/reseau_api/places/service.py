@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from geoalchemy2 import WKTElement
 from opening_hours import OpeningHours
+from pydantic_core import to_jsonable_python
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -142,3 +143,14 @@ async def create(
 
 async def count(session: AsyncSession) -> int:
     return (await session.execute(select(func.count()).select_from(Place))).scalar_one()
+
+
+# --- The editable representation (used by editing and history) ---
+
+
+def representation(place: Place) -> dict[str, Any]:
+    """The place as PlaceWrite fields, JSON-ready: what a merge patch applies to and history stores."""
+    data: dict[str, Any] = {field: getattr(place, column) for field, column in _FIELDS.items()}
+    data["teletravail"] = {field: getattr(place, column) for field, column in _TELEWORK.items()}
+    data["position"] = {"lon": place.lon, "lat": place.lat} if place.lon is not None else None
+    return to_jsonable_python(data)

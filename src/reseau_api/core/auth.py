@@ -1,0 +1,200 @@
+"""Bearer API keys: format, hashing, the `CurrentMember` dependencies and the per-key write limit.
+
+A key reads `rsx_<prefix>_<secret>`: the 8-character prefix is public (shown in listings, quoted to
+support), the secret is 43 random URL-safe characters (256 bits). Only the prefix and the SHA-256 of the
+whole key are stored: keys are high-entropy random strings, so a fast hash is the right tool (a slow
+password hash protects low-entropy secrets and would only cost CPU here). Hashes are compared with
+`hmac.compare_digest`. Keys are accepted in the `Authorization` header only and are never logged.
+
+Every request looks its key up in the database: a revoked key stops working at once.
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+import string
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import select, update
+
+from reseau_api.core.db import SessionDep
+from reseau_api.core.errors import Forbidden, InvalidParameter, TooManyRequests, Unauthorized
+from reseau_api.members.models import ApiKey
+
+KEY_SCHEME = "rsx"
+PREFIX_ALPHABET = string.ascii_lowercase + string.digits
+PREFIX_LENGTH = 8
+KEY_PATTERN = re.compile(r"^rsx_([a-z0-9]{8})_([A-Za-z0-9_-]{32,128})$")
+# Query parameters that look like someone trying to pass a key in the URL.
+KEY_QUERY_NAMES = frozenset({"api_key", "apikey", "key", "cle", "token", "access_token", "authorization"})
+# `derniere_utilisation` is refreshed at most this often, so that reads do not each cost a write.
+LAST_USED_PRECISION = timedelta(minutes=1)
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+bearer_scheme = HTTPBearer(
+    auto_error=False, scheme_name="cle_api",
+    description="An API key issued by the network's animators: `Authorization: Bearer rsx_…`.",
+)
+
+
+class AuthSettings(BaseSettings):
+    """Write limits per key (environment: RESEAU_WRITE_RATE_PER_MINUTE, RESEAU_WRITE_BURST)."""
+
+    model_config = SettingsConfigDict(env_prefix="RESEAU_", env_file=".env", extra="ignore")
+
+    write_rate_per_minute: float = Field(default=60, gt=0)
+    write_burst: int = Field(default=20, ge=1)
+
+
+@dataclass(frozen=True)
+class Member:
+    """Who is calling: the key's id and prefix, its role and (for `membre`) its organisation."""
+
+    key_id: uuid.UUID
+    prefix: str
+    role: str
+    organisation_id: uuid.UUID | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def owns(self, organisation_id: uuid.UUID | None) -> bool:
+        """True for admins, and for members of that organisation."""
+        return self.is_admin or (organisation_id is not None and organisation_id == self.organisation_id)
+
+
+def generate_key() -> tuple[str, str]:
+    """A new key and its public prefix. The caller shows the key once and stores `hash_key(key)`."""
+    prefix = "".join(secrets.choice(PREFIX_ALPHABET) for _ in range(PREFIX_LENGTH))
+    return f"{KEY_SCHEME}_{prefix}_{secrets.token_urlsafe(32)}", prefix
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class MissingCredentials(Unauthorized):
+    def __init__(self) -> None:
+        super().__init__("This operation needs an API key: send `Authorization: Bearer <key>`.")
+        # RFC 6750 §3.1: no error code when the request carried no credentials at all.
+        self.headers["WWW-Authenticate"] = 'Bearer realm="reseau-api"'
+
+
+def _refuse_keys_in_url(request: Request) -> None:
+    for name, value in request.query_params.multi_items():
+        if name.lower() in KEY_QUERY_NAMES or KEY_PATTERN.match(value):
+            raise InvalidParameter(
+                name,
+                "API keys are accepted only in the `Authorization: Bearer` header. A key sent in a URL "
+                "ends up in logs and browser history: have it revoked and use a new one.",
+            )
+
+
+async def optional_member(request: Request, session: SessionDep) -> Member | None:
+    """The caller when a key is sent, None when none is; any bad key is a 401 (never ignored).
+
+    Routes where a key is optional declare `security: [{}, {"cle_api": []}]` themselves."""
+    _refuse_keys_in_url(request)
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _sep, credentials = header.partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        raise Unauthorized("Malformed Authorization header: expected `Bearer <key>`.", error="invalid_request")
+    match = KEY_PATTERN.match(credentials.strip())
+    if match is None:
+        raise Unauthorized("Malformed API key.")
+    key = (await session.execute(select(ApiKey).where(ApiKey.prefix == match.group(1)))).scalar_one_or_none()
+    # Compare even when the prefix is unknown, so that timing does not tell which prefixes exist.
+    stored = key.key_hash if key is not None else "0" * 64
+    if not hmac.compare_digest(stored, hash_key(credentials.strip())) or key is None:
+        raise Unauthorized("Unknown API key.")
+    if key.revoked_at is not None:
+        raise Unauthorized("This API key has been revoked.")
+    now = datetime.now(UTC)
+    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_PRECISION:
+        await session.execute(update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))
+        await session.commit()
+    return Member(key_id=key.id, prefix=key.prefix, role=key.role, organisation_id=key.organisation_id)
+
+
+async def current_member(
+    member: Annotated[Member | None, Depends(optional_member)],
+    _documented: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],  # OpenAPI security
+) -> Member:
+    if member is None:
+        raise MissingCredentials()
+    return member
+
+
+class TokenBucket:
+    """Per-key token buckets: `burst` writes at once, refilled at `rate_per_minute`.
+
+    In process memory: with N workers a key may write N times as fast. That is the simple choice for a
+    small network (a handful of workers); a shared limit would need a counter in PostgreSQL or Redis.
+    """
+
+    def __init__(self, rate_per_minute: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = rate_per_minute / 60.0
+        self.burst = burst
+        self.clock = clock
+        self._buckets: dict[uuid.UUID, tuple[float, float]] = {}
+
+    def take(self, key_id: uuid.UUID) -> float:
+        """Consume one token: 0 when allowed, else the seconds to wait for the next token."""
+        now = self.clock()
+        tokens, last = self._buckets.get(key_id, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+        if tokens < 1:
+            self._buckets[key_id] = (tokens, now)
+            return (1 - tokens) / self.rate
+        self._buckets[key_id] = (tokens - 1, now)
+        if len(self._buckets) > 10_000:  # bounded memory: forget buckets that are full again
+            full_after = self.burst / self.rate
+            self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full_after}
+        return 0.0
+
+
+_settings = AuthSettings()
+_write_limiter = TokenBucket(_settings.write_rate_per_minute, _settings.write_burst)
+
+
+def get_write_limiter() -> TokenBucket:
+    return _write_limiter
+
+
+async def writing_member(
+    request: Request, member: Annotated[Member, Depends(current_member)],
+    limiter: Annotated[TokenBucket, Depends(get_write_limiter)],
+) -> Member:
+    """The caller of a write: authenticated, then within its key's write budget (else 429)."""
+    if request.method in WRITE_METHODS:
+        wait = limiter.take(member.key_id)
+        if wait > 0:
+            raise TooManyRequests(
+                f"Too many writes with key {member.prefix}; retry in {wait:.0f} s.", retry_after_s=int(wait) + 1
+            )
+    return member
+
+
+async def admin_member(member: Annotated[Member, Depends(writing_member)]) -> Member:
+    if not member.is_admin:
+        raise Forbidden("Only the network's animators (admin keys) may do this.")
+    return member
+
+
+OptionalMember = Annotated[Member | None, Depends(optional_member)]
+CurrentMember = Annotated[Member, Depends(current_member)]
+WriteMember = Annotated[Member, Depends(writing_member)]
+AdminMember = Annotated[Member, Depends(admin_member)]
