@@ -1,4 +1,4 @@
-"""The `reseau-api` command: serve, local database, migrations, demo data, OpenAPI export."""
+"""The `reseau-api` command: serve, local database, migrations, demo data, OpenAPI export, open data."""
 
 import json
 from pathlib import Path
@@ -8,6 +8,7 @@ import typer
 
 from reseau_api.core import cluster
 from reseau_api.core.config import PROJECT_ROOT, get_settings
+from reseau_api.opendata import cli as opendata_cli
 
 app = typer.Typer(
     help="reseau-api: directory of the Occitanie tiers-lieux network.", no_args_is_help=True,
@@ -15,6 +16,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The project-local PostgreSQL cluster (.data/pg). Ignored when DATABASE_URL is set.")
 app.add_typer(db_app, name="db")
+app.add_typer(opendata_cli.lieux_app, name="lieux")
+app.command("export")(opendata_cli.export)
 
 
 def _fail(message: str) -> None:
