@@ -165,8 +165,9 @@ def _prepare(parsed: reader.ParsedFile, mapping: Mapping | None, options: Import
             values, warnings = {renames[k]: v for k, v in raw.values.items()}, []
         row = _validated(raw, values, default_source)
         droppable = mapping.drop_invalid if mapping is not None else set()
-        if row.reasons and not raw.errors and {r.field for r in row.reasons} <= droppable:
-            for reason in row.reasons:
+        dropped = [r for r in row.reasons if r.field in droppable]
+        if dropped:  # invalid values the mapping allows to drop: without them, does the row pass?
+            for reason in dropped:
                 values.pop(reason.field or "", None)
                 warnings.append(Reason(reason.field, f"invalid value dropped ({reason.message})"))
             row = _validated(raw, values, default_source)

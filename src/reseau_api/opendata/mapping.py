@@ -115,23 +115,29 @@ def _transform(name: str, value: str, target: str, warnings: list[Reason]) -> st
 
 
 def load(reference: str | Path) -> Mapping:
-    """A mapping by path (.json or .toml), or by the name of a shipped one (`cget-2019`)."""
+    """A mapping by path (.json or .toml), or by the name of a shipped one (`cget-2019`). For the CLI."""
     path = Path(reference)
-    if not path.exists():
-        for suffix in (".json", ".toml"):
-            shipped = SHIPPED / f"{reference}{suffix}"
-            if shipped.exists():
-                path = shipped
-                break
-        else:
-            names = ", ".join(sorted(p.stem for p in SHIPPED.glob("*.*")))
-            raise MappingError(f"no mapping file {reference!r} (shipped mappings: {names})")
-    text = path.read_text(encoding="utf-8-sig")
+    if path.exists():
+        return parse_text(path.read_text(encoding="utf-8-sig"), name=path.name)
+    return load_shipped(str(reference))
+
+
+def load_shipped(name: str) -> Mapping:
+    """A mapping shipped with reseau-api, by name only (what the HTTP API accepts: no path)."""
+    shipped = {p.stem: p for p in SHIPPED.glob("*") if p.suffix in (".json", ".toml")}
+    if name not in shipped:
+        raise MappingError(f"no mapping {name!r} (shipped mappings: {', '.join(sorted(shipped))})")
+    return parse_text(shipped[name].read_text(encoding="utf-8"), name=shipped[name].name)
+
+
+def parse_text(text: str, *, name: str) -> Mapping:
+    """A mapping from its text: TOML when `name` ends with .toml, JSON otherwise."""
+    is_toml = name.lower().endswith(".toml")
     try:
-        content = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
+        content = tomllib.loads(text) if is_toml else json.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise MappingError(f"{path.name}: not valid {path.suffix[1:].upper()} ({exc})") from None
-    return parse(content, name=path.stem)
+        raise MappingError(f"{name}: not valid {'TOML' if is_toml else 'JSON'} ({exc})") from None
+    return parse(content, name=name.rsplit(".", 1)[0] if name.lower().endswith((".json", ".toml")) else name)
 
 
 def parse(content: Any, *, name: str) -> Mapping:
