@@ -29,10 +29,10 @@ collect_ignore = ["test_imports_api.py"]
 
 
 async def run_import(
-    session: AsyncSession, source: Path | bytes, *, mapping: str | None = None, filename: str | None = None,
+    session: AsyncSession, file: Path | bytes, *, mapping: str | None = None, filename: str | None = None,
     **options: Any,
 ) -> ImportReport:
-    content, name = _content(source)
+    content, name = _content(file)
     return await importer.run_import(
         session, content, filename=filename or name, mapping=mappings.load(mapping) if mapping else None,
         options=importer.ImportOptions(**options),

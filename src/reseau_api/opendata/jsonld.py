@@ -17,7 +17,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from opening_hours import OpeningHours, State
+from opening_hours import OpeningHours, ParserError, State
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.places import vocabulary as vocab
@@ -107,7 +107,7 @@ def opening_hours_specification(expression: str | None) -> list[dict[str, Any]] 
     try:
         hours = OpeningHours(expression, timezone=PARIS, country="FR")
         weeks = [_week(hours, monday) for monday in REFERENCE_MONDAYS]
-    except (SyntaxError, ValueError):  # NotWeekly included
+    except (SyntaxError, ParserError, ValueError):  # NotWeekly included
         return None
     if any(week != weeks[0] for week in weeks[1:]) or not weeks[0]:
         return None

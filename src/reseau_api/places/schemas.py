@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from opening_hours import OpeningHours
+from opening_hours import OpeningHours, ParserError
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -56,7 +56,7 @@ def french_phone(value: str) -> str:
 def opening_hours_expression(value: str) -> str:
     try:
         OpeningHours(value)
-    except SyntaxError as exc:
+    except (SyntaxError, ParserError) as exc:  # opening-hours-py 2 raises ParserError
         raise ValueError(f"not a valid OpenStreetMap opening_hours expression ({exc})") from exc
     return value
 
