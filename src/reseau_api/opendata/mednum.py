@@ -111,7 +111,7 @@ async def records(session: AsyncSession) -> tuple[list[dict[str, Any]], list[Exc
     """The exportable places as schema records (in name order), and those left out with the reason."""
     places = (await session.execute(
         select(Place).where(Place.moderation == "publie", Place.status == "ouvert",
-                            Place.types.any("mediation_numerique"))
+                            Place.types.contains(["mediation_numerique"]))
         .order_by(Place.sort_name, Place.id)
     )).scalars().all()
     kept, excluded = [], []
