@@ -12,7 +12,7 @@ filled honestly: no address, commune or postcode, or none of its services maps t
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import any_, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.opendata.jsonld import international_phone
@@ -111,7 +111,7 @@ async def records(session: AsyncSession) -> tuple[list[dict[str, Any]], list[Exc
     """The exportable places as schema records (in name order), and those left out with the reason."""
     places = (await session.execute(
         select(Place).where(Place.moderation == "publie", Place.status == "ouvert",
-                            Place.types.contains(["mediation_numerique"]))
+                            literal("mediation_numerique") == any_(Place.types))
         .order_by(Place.sort_name, Place.id)
     )).scalars().all()
     kept, excluded = [], []
