@@ -187,3 +187,13 @@ async def test_upsert_alone(session: AsyncSession) -> None:
     result = await importer.upsert(session, renamed, "s", "1")
     assert (result.status, result.place.id, result.place.version, result.changed) == (
         "updated", created.place.id, 2, ["nom"])
+
+
+async def test_positions_compare_at_the_exports_precision(session: AsyncSession) -> None:
+    """Exports round positions to 6 decimals (~10 cm): re-importing them is not a change, moving is."""
+    precise = "p1;Précis;ouvert;34;Assas;3,8974794;43,7043465;coworking;;;\n"
+    await run_import(session, native_csv(precise), source="s")
+    rounded = precise.replace("3,8974794;43,7043465", "3,897479;43,704347")
+    assert (await run_import(session, native_csv(rounded), source="s")).rows[0].status == "unchanged"
+    moved = precise.replace("3,8974794;43,7043465", "3,897489;43,704347")  # ~1 m east
+    assert (await run_import(session, native_csv(moved), source="s")).rows[0].status == "updated"

@@ -83,11 +83,18 @@ async def upsert(
     return UpsertResult("updated", place, [COLUMN_FIELDS.get(c, c) for c in changed])
 
 
+# Positions are compared at the precision of the exports (6 decimals, ~10 cm): re-importing an export of a
+# place positioned more precisely than that is not a change. Half a unit of the 6th decimal, plus float noise
+# (PostgreSQL rounds the decimal text, Python the binary double: they may differ on a trailing 5).
+POSITION_TOLERANCE = 0.5e-6 + 1e-9
+
+
 def _same(place: Place, column: str, value: Any, position: Position | None) -> bool:
     if column == "geom":
-        if position is None:
-            return place.lon is None
-        return place.lon == float(position.lon) and place.lat == float(position.lat)
+        if position is None or place.lon is None or place.lat is None:
+            return position is None and place.lon is None
+        return (abs(place.lon - float(position.lon)) <= POSITION_TOLERANCE
+                and abs(place.lat - float(position.lat)) <= POSITION_TOLERANCE)
     stored = getattr(place, column)
     if isinstance(stored, list):
         return list(stored) == list(value or [])
