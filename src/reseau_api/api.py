@@ -4,6 +4,8 @@ from fastapi import APIRouter
 
 from reseau_api.ami.router import router as ami_router
 from reseau_api.members.router import keys_router, organisations_router
+from reseau_api.opendata.imports_router import router as imports_router
+from reseau_api.opendata.router import router as opendata_router
 from reseau_api.places.edit_router import router as places_edit_router
 from reseau_api.places.router import router as places_router
 from reseau_api.vocabularies.router import router as vocabularies_router
@@ -15,3 +17,5 @@ api_router.include_router(ami_router)
 api_router.include_router(places_edit_router)
 api_router.include_router(organisations_router)
 api_router.include_router(keys_router)
+api_router.include_router(opendata_router)
+api_router.include_router(imports_router)

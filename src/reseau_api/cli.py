@@ -1,4 +1,4 @@
-"""The `reseau-api` command: serve, local database, migrations, demo data, OpenAPI export."""
+"""The `reseau-api` command: serve, local database, migrations, demo data, OpenAPI export, open data."""
 
 import json
 from pathlib import Path
@@ -10,6 +10,7 @@ from reseau_api.ami.cli import app as ami_app
 from reseau_api.core import cluster
 from reseau_api.core.config import PROJECT_ROOT, get_settings
 from reseau_api.members.cli import keys_app, organisations_app
+from reseau_api.opendata import cli as opendata_cli
 
 app = typer.Typer(
     help="reseau-api: directory of the Occitanie tiers-lieux network.", no_args_is_help=True,
@@ -20,6 +21,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(ami_app, name="ami")
 app.add_typer(organisations_app, name="organisations")
 app.add_typer(keys_app, name="cles")
+app.add_typer(opendata_cli.lieux_app, name="lieux")
+app.command("export")(opendata_cli.export)
 
 
 def _fail(message: str) -> None:

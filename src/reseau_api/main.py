@@ -16,6 +16,7 @@ from reseau_api.core.limits import RequestGuardMiddleware
 from reseau_api.core.observability import ObservabilityMiddleware, configure_logging, metrics_endpoint
 from reseau_api.core.openapi import install_openapi
 from reseau_api.health.router import router as health_router
+from reseau_api.opendata.settings import get_opendata_settings
 
 DESCRIPTION = """\
 Open directory API of the **Occitanie tiers-lieux network**: coworking spaces, fablabs, shared
@@ -52,11 +53,14 @@ def create_app() -> FastAPI:
         "/problemes/{slug}", problem_type_page, methods=["GET"], include_in_schema=False,
         response_class=HTMLResponse,
     )
-    app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestGuardMiddleware, max_body_bytes=settings.max_body_bytes,
+        large_bodies={"/v1/imports": get_opendata_settings().import_max_bytes},
+    )
     # Public reads are open to any origin; writes are meant for servers and the CLI, not browsers.
     app.add_middleware(
         CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_credentials=False, expose_headers=["ETag", "Link", "X-Request-ID", "Last-Modified"],
+        allow_credentials=False, expose_headers=["ETag", "Link", "X-Request-ID", "Last-Modified", "Repr-Digest"],
         max_age=86400,
     )
     app.add_middleware(ObservabilityMiddleware)

@@ -38,7 +38,7 @@ def _filtered(filters: AmiFilters) -> tuple[str, dict[str, Any]]:
     if filters.plan_financement is not None:
         clauses.append(_PLAN[filters.plan_financement])
     where = " AND ".join(clauses)
-    return f"WITH f AS (SELECT a.* FROM ami_application a WHERE {where})", params  # noqa: S608 (constants)
+    return f"WITH f AS (SELECT a.* FROM ami_application a WHERE {where})", params
 
 
 async def _run(session: AsyncSession, filters: AmiFilters, body: str, **params: Any) -> list[Row[Any]]:
@@ -79,7 +79,7 @@ SELECT (SELECT count(*) FROM f) AS total,
        (SELECT max(id) FROM r) AS page_last_id,
        coalesce((SELECT json_agg({_RECORD_JSON} ORDER BY r.id)
                  FROM r LEFT JOIN place p ON p.id = r.place_id AND p.moderation = 'publie'), '[]'::json)::text
-"""  # noqa: S608 (a constant)
+"""
 
 _ALL_ROWS = """
 SELECT r.id, r.title, r.project_kind, r.networking, r.department_code, r.holder_nature, r.legal_form,
@@ -92,7 +92,7 @@ _ONE = text(f"""
 SELECT {_RECORD_JSON}::text
 FROM ami_application r LEFT JOIN place p ON p.id = r.place_id AND p.moderation = 'publie'
 WHERE r.id = :id
-""")  # noqa: S608 (a constant)
+""")
 
 
 @dataclass
@@ -251,7 +251,7 @@ async def cross_table(
         CROSS JOIN t
         LEFT JOIN c ON c.k1 = g1.code AND c.k2 = g2.code
         ORDER BY g1.o1, g2.o2
-    """, codes1=codes[0], codes2=codes[1] if len(codes) > 1 else [""])  # noqa: S608 (DIMENSIONS constants)
+    """, codes1=codes[0], codes2=codes[1] if len(codes) > 1 else [""])
 
 
 # --- choropleth ----------------------------------------------------------------------------------------

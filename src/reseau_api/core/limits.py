@@ -8,9 +8,10 @@ from reseau_api.core.errors import PayloadTooLarge, problem_body
 
 
 class RequestGuardMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, large_bodies: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_body_bytes
+        self.large_bodies = large_bodies or {}  # path -> its own cap (file uploads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -23,9 +24,10 @@ class RequestGuardMiddleware:
         if scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        cap = self.large_bodies.get(scope["path"], self.max_bytes)
         for name, value in scope.get("headers", ()):
-            if name == b"content-length" and (not value.isdigit() or int(value) > self.max_bytes):
-                await self._refuse(scope, send, 413, self._too_large())
+            if name == b"content-length" and (not value.isdigit() or int(value) > cap):
+                await self._refuse(scope, send, 413, self._too_large(cap))
                 return
         received = 0
 
@@ -34,14 +36,15 @@ class RequestGuardMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise PayloadTooLarge(self._too_large())
+                if received > cap:
+                    raise PayloadTooLarge(self._too_large(cap))
             return message
 
         await self.app(scope, counting_receive, send)
 
-    def _too_large(self) -> str:
-        return f"The request body exceeds {self.max_bytes} bytes."
+    @staticmethod
+    def _too_large(cap: int) -> str:
+        return f"The request body exceeds {cap} bytes."
 
     async def _refuse(self, scope: Scope, send: Send, status: int, detail: str, **extra: object) -> None:
         body = orjson.dumps(problem_body(status, detail, instance=scope["path"], **extra))  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ import io
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -176,13 +176,27 @@ CSV_COLUMNS = [
     "departement", "longitude", "latitude", "postes", "bureaux_prives", "salles_reunion",
     "prix_demi_journee", "prix_journee", "prix_mois", "acces_24_7", "horaires", "telephone", "email",
     "site_web", "source", "maj_le",
+    # Appended (open data export): with these the CSV carries every writable field, so it re-imports.
+    "description", "ouverture_prevue", "projet", "mise_en_reseau", "reservation_url", "publics",
+    "debit_internet_mbps", "accessibilite", "images", "source_id",
 ]
 _CSV_SELECT = """
     p.id, p.slug, p.name, p.status, array_to_string(p.types, '|'), array_to_string(p.services, '|'),
     p.address, p.postcode, p.commune, p.insee_code, p.department_code,
     round(ST_X(p.geom)::numeric, 6), round(ST_Y(p.geom)::numeric, 6), p.desks, p.private_offices,
     p.meeting_rooms, p.price_half_day, p.price_day, p.price_month, p.access_24_7, p.opening_hours,
-    p.phone, p.email, p.website, p.source, p.updated_at"""
+    p.phone, p.email, p.website, p.source, p.updated_at,
+    p.description, p.opening_planned_date, p.project_kind, p.networking, p.booking_url,
+    array_to_string(p.audiences, '|'), p.bandwidth_mbps, p.accessibility, array_to_string(p.images, '|'),
+    p.source_id"""
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value.isoformat() if isinstance(value, date | datetime) else value
 
 
 async def csv_chunks(session: AsyncSession, filters: PlaceFilters, batch: int = 500) -> AsyncIterator[bytes]:
@@ -202,8 +216,7 @@ async def csv_chunks(session: AsyncSession, filters: PlaceFilters, batch: int = 
     try:
         count = 0
         async for record in raw.cursor(sql, *p.values, prefetch=batch):
-            writer.writerow(["" if v is None else (v.isoformat() if isinstance(v, datetime) else v)
-                             for v in record.values()])
+            writer.writerow([_csv_value(v) for v in record.values()])
             count += 1
             if count % batch == 0:
                 yield buffer.getvalue().encode()

@@ -12,6 +12,7 @@ from reseau_api.core.db import SessionDep
 from reseau_api.core.geo import GeoJSONResponse
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
+from reseau_api.opendata import jsonld
 from reseau_api.places import queries, service
 from reseau_api.places.dependencies import can_see
 from reseau_api.places.exceptions import PlaceNotFound
@@ -92,7 +93,9 @@ async def list_places(
 
 @router.get(
     "/{id_or_slug}", summary="Get a place", response_model=PlaceRead,
-    responses={304: {"description": "Not modified (If-None-Match matched the ETag)"},
+    responses={200: {"content": {jsonld.MEDIA_TYPE: {"schema": {
+                   "type": "object", "description": "schema.org Place / LocalBusiness (JSON-LD)"}}}},
+               304: {"description": "Not modified (If-None-Match matched the ETag)"},
                **problem_responses(400, 401, 404)},
     openapi_extra={"security": [{}, {"cle_api": []}]},  # a key is optional: it only reveals drafts
 )
@@ -105,19 +108,27 @@ async def get_place(
     """The full record of a published place, by UUID or slug, with `ETag` and `Last-Modified`.
     Send `If-None-Match` with the ETag to get `304 Not Modified` when it has not changed.
 
+    With `Accept: application/ld+json`: its schema.org JSON-LD (Place / LocalBusiness), to embed in a page.
+
     With an API key, the owning organisation's members and admins also see its drafts, rejected and
     archived versions (`moderation`); anyone else gets 404 for those. The ETag is the one `If-Match`
     expects when editing."""
     place = await service.get(session, id_or_slug, published_only=False)
     if place is None or not can_see(member, place):
         raise PlaceNotFound(id_or_slug)
-    etag = service.etag(place)
+    linked_data = jsonld.wanted(request.headers.get("accept"))
+    etag = jsonld.etag(place) if linked_data else service.etag(place)
     # Only published records may sit in shared caches; the others are for their owners' eyes.
     headers = {"ETag": etag, "Last-Modified": format_datetime(place.updated_at, usegmt=True),
-               "Cache-Control": DETAIL_CACHE if place.moderation == "publie" else PRIVATE_CACHE}
+               "Cache-Control": DETAIL_CACHE if place.moderation == "publie" else PRIVATE_CACHE,
+               "Vary": "Accept"}
     wanted = _etags(request.headers.get("if-none-match"))
     if etag in wanted or "*" in wanted:
         return Response(status_code=304, headers=headers)
+    if linked_data:
+        url = str(request.url_for("get_place", id_or_slug=str(place.id)))
+        document = await jsonld.place_json_ld(session, place, url=url)
+        return Response(json.dumps(document, ensure_ascii=False), media_type=jsonld.MEDIA_TYPE, headers=headers)
     return Response(service.to_read(place).model_dump_json(), media_type="application/json", headers=headers)
 
 

@@ -11,9 +11,17 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from uuid import UUID
 
-import opening_hours
-from opening_hours import OpeningHours
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, create_model, model_validator
+from opening_hours import OpeningHours, ParserError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    GetJsonSchemaHandler,
+    create_model,
+    model_validator,
+)
 
 from reseau_api.core.config import get_settings
 from reseau_api.core.validation import WriteModel
@@ -25,9 +33,7 @@ Status = Literal[tuple(vocab.STATUSES)]  # type: ignore[valid-type]
 ProjectKind = Literal[tuple(vocab.PROJECT_KINDS)]  # type: ignore[valid-type]
 Audience = Literal[tuple(vocab.AUDIENCES)]  # type: ignore[valid-type]
 Moderation = Literal[tuple(vocab.MODERATION_STATES)]  # type: ignore[valid-type]
-DepartmentCode = Literal[tuple(get_settings().region_departements)]  # type: ignore[valid-type]
 
-OPENING_HOURS_ERROR: type[Exception] = getattr(opening_hours, "ParserError", SyntaxError)
 _PHONE = re.compile(r"^(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}$")
 _POSTCODE = re.compile(r"^\d{5}$")
 _INSEE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
@@ -52,7 +58,7 @@ def french_phone(value: str) -> str:
 def opening_hours_expression(value: str) -> str:
     try:
         OpeningHours(value)
-    except (SyntaxError, OPENING_HOURS_ERROR) as exc:  # opening-hours-py 2 raises ParserError
+    except (SyntaxError, ParserError) as exc:  # opening-hours-py 2 raises ParserError
         raise ValueError(f"not a valid OpenStreetMap opening_hours expression ({exc})") from exc
     return value
 
@@ -63,6 +69,30 @@ def unique_items(values: list[str]) -> list[str]:
     return values
 
 
+def in_region(value: str) -> str:
+    """The department must be one of the region's, read from the settings at validation time."""
+    codes = get_settings().region_departements
+    if value not in codes:
+        raise ValueError(f"department {value} is outside the configured region ({', '.join(codes)})")
+    return value
+
+
+class _RegionEnum:
+    """Documents the region's departments as an enum, from the settings when the schema is generated."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        schema = handler(core_schema)
+        schema["enum"] = list(get_settings().region_departements)
+        return schema
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _RegionEnum)
+
+
+DepartmentCode = Annotated[str, AfterValidator(in_region), _RegionEnum()]
 WebUrl = Annotated[str, Field(max_length=500), AfterValidator(web_url)]
 Phone = Annotated[str, Field(max_length=20), AfterValidator(french_phone)]
 OpeningHoursText = Annotated[str, Field(max_length=500, examples=["Mo-Fr 09:00-18:00; PH off"]),

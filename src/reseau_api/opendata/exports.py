@@ -1,0 +1,104 @@
+"""The open data files: the directory as CSV and GeoJSON, the digital-mediation places in the national
+schema (CSV and JSON). The API serves them with a strong ETag and an RFC 9530 `Repr-Digest`;
+`reseau-api export` writes the same bytes to a folder, with a SHA256SUMS file.
+"""
+
+import base64
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+
+from reseau_api.opendata import mednum, queries
+from reseau_api.places.filters import PlaceFilters
+from reseau_api.places.queries import csv_chunks
+
+CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=600"
+CSV = "text/csv; charset=utf-8"
+GEOJSON = "application/geo+json"
+JSON = "application/json"
+
+
+async def places_csv(session: AsyncSession) -> bytes:
+    """Every published place, with the columns of `/v1/lieux?f=csv` (same code), UTF-8 with BOM."""
+    return b"".join([chunk async for chunk in csv_chunks(session, PlaceFilters())])
+
+
+async def places_geojson(session: AsyncSession) -> bytes:
+    return (await queries.places_feature_collection(session)).encode()
+
+
+async def mediation_csv(session: AsyncSession) -> bytes:
+    """The schema's columns in its order, UTF-8 without BOM, comma-separated."""
+    records, _ = await mednum.records(session)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=mednum.FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return buffer.getvalue().encode()
+
+
+async def mediation_json(session: AsyncSession) -> bytes:
+    """The same records as a JSON array, empty fields left out."""
+    records, _ = await mednum.records(session)
+    compact = [{k: v for k, v in r.items() if v != ""} for r in records]
+    return json.dumps(compact, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    name: str
+    media_type: str
+    build: Callable[[AsyncSession], Awaitable[bytes]]
+
+
+FILES = (
+    ExportFile("lieux.csv", CSV, places_csv),
+    ExportFile("lieux.geojson", GEOJSON, places_geojson),
+    ExportFile("mediation-numerique.csv", CSV, mediation_csv),
+    ExportFile("mediation-numerique.json", JSON, mediation_json),
+)
+
+
+def sha256_hex(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def repr_digest(body: bytes) -> str:
+    """RFC 9530 `Repr-Digest` value: `sha-256=:<base64 of the SHA-256 of the body>:`."""
+    return f"sha-256=:{base64.b64encode(hashlib.sha256(body).digest()).decode()}:"
+
+
+def hashed_response(request: Request, body: bytes, *, media_type: str, filename: str) -> Response:
+    """200 with the body, or 304 when If-None-Match names its ETag (the body's SHA-256)."""
+    etag = f'"{sha256_hex(body)}"'
+    headers = {"ETag": etag, "Repr-Digest": repr_digest(body), "Cache-Control": CACHE_CONTROL,
+               "Content-Disposition": f'attachment; filename="{filename}"'}
+    wanted = {tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")}
+    if etag in wanted or "*" in wanted:
+        del headers["Content-Disposition"]
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+async def build_all(session: AsyncSession) -> list[tuple[str, bytes]]:
+    """Every export file's name and bytes (the bytes the API serves)."""
+    return [(export.name, await export.build(session)) for export in FILES]
+
+
+def write_folder(folder: Path, files: list[tuple[str, bytes]]) -> list[tuple[str, int, str]]:
+    """Write the files and a SHA256SUMS; return (name, size, sha256) of each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, body in files:
+        (folder / name).write_bytes(body)
+        written.append((name, len(body), sha256_hex(body)))
+    (folder / "SHA256SUMS").write_text("".join(f"{digest}  {name}\n" for name, _, digest in written))
+    return written
