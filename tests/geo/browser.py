@@ -6,6 +6,7 @@ condition holds, read values from the page, take a screenshot. Only the loopback
 """
 
 import base64
+import contextlib
 import itertools
 import json
 import shutil
@@ -46,11 +47,13 @@ class Browser:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         self._ids = itertools.count(1)
+        self._stack = contextlib.ExitStack()
         try:
             port = self._devtools_port()
             page = next(t for t in httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=5).json()
                         if t["type"] == "page")
-            self.ws = connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=10)
+            self.ws = self._stack.enter_context(
+                connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=10))
             self.call("Page.enable")
             self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
                       mobile=False)
@@ -102,9 +105,7 @@ class Browser:
         return base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
 
     def close(self) -> None:
-        ws = getattr(self, "ws", None)
-        if ws is not None:
-            ws.close()
+        self._stack.close()
         if self.process.poll() is None:
             self.process.terminate()
             try:
