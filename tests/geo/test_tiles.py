@@ -156,7 +156,7 @@ async def test_a_crowded_low_zoom_tile_stays_light(client: httpx.AsyncClient, ra
     assert response.status_code == 200
     features = decode(response.content)
     assert len(response.content) <= 50_000
-    assert len(features) <= 32 * 32
+    assert len(features) <= 16 * 16
     assert sum(f["properties"].get("point_count", 1) for f in features) == 20_000
 
 

@@ -49,6 +49,7 @@
     document.body.dataset.erreur = String(error);
     return;
   }
+  window.carteReseau = map; // exposed for debugging in the console and for the headless test
   map.touchZoomRotate.disableRotation();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   map.on("error", (event) => {

@@ -155,7 +155,7 @@ async def region_bounds(session: AsyncSession) -> tuple[float, float, float, flo
 
 TILE_EXTENT = 4096  # MVT units per tile side
 CLUSTER_MAX_ZOOM = 8  # up to this zoom, points are grouped on a grid; above, one feature per place
-CLUSTER_CELL = 128  # grid cell, in tile units (32 x 32 cells per tile: at most 1,024 features)
+CLUSTER_CELL = 256  # grid cell, in tile units (16 x 16 cells per tile: at most 256 features)
 MAX_MERCATOR_LAT = 85.0511287798066
 
 # Each point lands in exactly one tile: its global pixel position (gx, gy) at zoom z decides, with
