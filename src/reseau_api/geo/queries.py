@@ -158,17 +158,26 @@ CLUSTER_MAX_ZOOM = 8  # up to this zoom, points are grouped on a grid; above, on
 CLUSTER_CELL = 256  # grid cell, in tile units (16 x 16 cells per tile: at most 256 features)
 MAX_MERCATOR_LAT = 85.0511287798066
 
-# Each point lands in exactly one tile: its global pixel position (gx, gy) at zoom z decides, with
-# floor(), which tile holds it; no buffer, so a place is drawn once and cluster counts add up.
-_PIXELS = f"""CROSS JOIN LATERAL (SELECT
-    (ST_X(p.geom) + 180.0) / 360.0 * $1::float8 AS gx,
-    (0.5 - asinh(tan(radians(greatest(-{MAX_MERCATOR_LAT}, least({MAX_MERCATOR_LAT}, ST_Y(p.geom))))))
-          / (2 * pi())) * $1::float8 AS gy) AS g"""
-_IN_TILE = (f"p.geom && ST_MakeEnvelope($4::float8, $5::float8, $6::float8, $7::float8, 4326) "
-            f"AND floor(g.gx / {TILE_EXTENT}) = $2::int AND floor(g.gy / {TILE_EXTENT}) = $3::int")
-_TILE_POINT = f"ST_MakePoint(round({{gx}} - $2::int * {TILE_EXTENT}), round({{gy}} - $3::int * {TILE_EXTENT}))"
-_PLACE_TILE_COLUMNS = """p.id::text AS id, p.slug::text AS slug, p.name::text AS nom, p.status::text AS statut,
-    array_to_string(p.types, ',') AS types, p.desks AS postes"""
+# Each point lands in exactly one tile: its global position (gx, gy) in tile units at zoom z decides, with
+# floor(), which tile holds it; no buffer, so a place is drawn once and group counts add up across tiles.
+# The GiST index finds the candidates in the tile's lon/lat envelope ($4..$7); `OFFSET 0` fences keep the
+# per-row arithmetic to one evaluation (geometry read once, as a point).
+def _candidates(columns: str, where: str) -> str:
+    return f"""WITH candidates AS MATERIALIZED (
+        SELECT q.*, (q.pt[0] + 180.0) / 360.0 * $1::float8 AS gx,
+               (0.5 - asinh(tan(radians(greatest(-{MAX_MERCATOR_LAT}, least({MAX_MERCATOR_LAT}, q.pt[1])))))
+                / (2 * pi())) * $1::float8 AS gy
+        FROM (SELECT {columns}, p.geom::point AS pt FROM place p
+              WHERE {where} AND p.geom && ST_MakeEnvelope($4::float8, $5::float8, $6::float8, $7::float8, 4326)
+              OFFSET 0) AS q),
+    inside AS MATERIALIZED (
+        SELECT c.*, floor(c.gx / {CLUSTER_CELL}) AS cx, floor(c.gy / {CLUSTER_CELL}) AS cy FROM candidates c
+        WHERE floor(c.gx / {TILE_EXTENT}) = $2::int AND floor(c.gy / {TILE_EXTENT}) = $3::int)"""
+
+
+_POINT = "ST_MakePoint(round({x} - $2::int * {extent}), round({y} - $3::int * {extent}))"
+_PROPERTIES = ("{a}.id::text AS id, {a}.slug::text AS slug, {a}.name::text AS nom, {a}.status::text AS statut, "
+               "array_to_string({a}.types, ',') AS types, {a}.desks AS postes")
 
 
 def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
@@ -183,24 +192,26 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
 
 
 def _tile_sql(z: int, where: str) -> str:
-    if z > CLUSTER_MAX_ZOOM:
-        return f"""SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
-            SELECT {_TILE_POINT.format(gx='g.gx', gy='g.gy')} AS geom, {_PLACE_TILE_COLUMNS}
-            FROM place p {_PIXELS}
-            WHERE {where} AND {_IN_TILE}) AS t"""
-    return f"""WITH pts AS MATERIALIZED (
-            SELECT p.id, g.gx, g.gy, floor(g.gx / {CLUSTER_CELL}) AS cx, floor(g.gy / {CLUSTER_CELL}) AS cy
-            FROM place p {_PIXELS}
-            WHERE {where} AND {_IN_TILE}),
-        cells AS (SELECT cx, cy, count(*) AS n, avg(gx) AS gx, avg(gy) AS gy FROM pts GROUP BY cx, cy)
+    grouped = z <= CLUSTER_MAX_ZOOM
+    columns = "p.id" if grouped else "p.id, p.slug, p.name, p.status, p.types, p.desks"
+    head = _candidates(columns, where)
+    if not grouped:
+        return f"""{head}
         SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
-            SELECT {_TILE_POINT.format(gx='c.gx', gy='c.gy')} AS geom, c.n AS point_count,
+            SELECT {_POINT.format(x="i.gx", y="i.gy", extent=TILE_EXTENT)} AS geom, {_PROPERTIES.format(a="i")}
+            FROM inside i) AS t"""
+    # A cell holding several places becomes one point (their mean position) with point_count; a lone
+    # place keeps its attributes (read by primary key, for the few that are alone).
+    return f"""{head},
+        cells AS (SELECT cx, cy, count(*) AS n, avg(gx) AS gx, avg(gy) AS gy FROM inside GROUP BY cx, cy)
+        SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
+            SELECT {_POINT.format(x="c.gx", y="c.gy", extent=TILE_EXTENT)} AS geom, c.n AS point_count,
                    NULL::text AS id, NULL::text AS slug, NULL::text AS nom, NULL::text AS statut,
                    NULL::text AS types, NULL::int AS postes
             FROM cells c WHERE c.n > 1
             UNION ALL
-            SELECT {_TILE_POINT.format(gx='s.gx', gy='s.gy')}, NULL::bigint, {_PLACE_TILE_COLUMNS}
-            FROM cells c JOIN pts s ON s.cx = c.cx AND s.cy = c.cy JOIN place p ON p.id = s.id
+            SELECT {_POINT.format(x="i.gx", y="i.gy", extent=TILE_EXTENT)}, NULL::bigint, {_PROPERTIES.format(a="p")}
+            FROM cells c JOIN inside i ON i.cx = c.cx AND i.cy = c.cy JOIN place p ON p.id = i.id
             WHERE c.n = 1) AS t"""
 
 
