@@ -42,6 +42,11 @@ _PAGE = """<!doctype html>
 <form id="filtres" class="carte-panneau">
   <label><input type="checkbox" id="filtre-teletravail"> Postes de télétravail</label>
   <span id="carte-etat" aria-live="polite"></span>
+  <ul class="carte-legende">
+    <li><span class="pastille ouvert"></span>Lieu ouvert</li>
+    <li><span class="pastille en_projet"></span>En projet</li>
+    <li><span class="pastille groupe"></span>Plusieurs lieux (cliquer pour zoomer)</li>
+  </ul>
 </form>
 <noscript>La carte nécessite JavaScript. Liste des lieux : <a href="v1/lieux">v1/lieux</a>.</noscript>
 <script type="application/json" id="carte-config">__CONFIG__</script>
