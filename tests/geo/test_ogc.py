@@ -67,7 +67,9 @@ async def test_html_is_served_on_f_html_or_a_browser_accept(client: httpx.AsyncC
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/html")
         assert "/ogc/collections" in response.text
-    assert (await client.get("/ogc", headers={"Accept": "*/*"})).headers["content-type"] == "application/json"
+    plain = await client.get("/ogc", headers={"Accept": "*/*"})
+    assert plain.headers["content-type"] == "application/json"
+    assert "Accept" in plain.headers["vary"]  # shared caches must not hand HTML to a JSON client
     bad = await client.get("/ogc?f=xml")
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["name"] == "f"

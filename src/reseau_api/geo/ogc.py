@@ -231,13 +231,17 @@ def _self_links(request: Request, path: str, title: str, json_type: str = JSON) 
             _link(_this(request, path, f="html"), "alternate", HTML, f"{title} (HTML)")]
 
 
+def _headers(cache: str) -> dict[str, str]:
+    # Without `f`, the format follows the Accept header: shared caches must key on it.
+    return {"Cache-Control": cache, "Vary": "Accept"}
+
+
 def _json(document: dict[str, Any], media_type: str = JSON, cache: str = META_CACHE) -> Response:
-    return Response(json.dumps(document, ensure_ascii=False), media_type=media_type,
-                    headers={"Cache-Control": cache})
+    return Response(json.dumps(document, ensure_ascii=False), media_type=media_type, headers=_headers(cache))
 
 
 def _html(page: str, cache: str = META_CACHE) -> HTMLResponse:
-    return HTMLResponse(page, headers={"Cache-Control": cache})
+    return HTMLResponse(page, headers=_headers(cache))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -411,7 +415,7 @@ async def list_items(collection_id: str, request: Request, session: SessionDep) 
     body = (f'{{"type":"FeatureCollection","features":[{",".join(page.features)}],{matched}'
             f'"numberReturned":{len(page.features)},"timeStamp":"{stamp}",'
             f'"links":{json.dumps(links, ensure_ascii=False)}}}')
-    return GeoJSONResponse(body, headers={"Cache-Control": ITEMS_CACHE})
+    return GeoJSONResponse(body, headers=_headers(ITEMS_CACHE))
 
 
 @router.get("/collections/{collection_id}/items/{feature_id}")
@@ -436,4 +440,4 @@ async def get_item(collection_id: str, feature_id: str, request: Request, sessio
         columns = list(ogc_openapi.PROPERTIES[collection.id])
         return _html(ogc_html.item(collection.title, columns, feature, links), ITEMS_CACHE)
     body = feature[:-1] + ',"links":' + json.dumps(links, ensure_ascii=False) + "}"
-    return GeoJSONResponse(body, headers={"Cache-Control": ITEMS_CACHE})
+    return GeoJSONResponse(body, headers=_headers(ITEMS_CACHE))
