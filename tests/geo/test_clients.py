@@ -82,6 +82,14 @@ async def test_ogr2ogr_attribute_filters_run_on_the_server(server: ServedData) -
     assert "items?limit=10&departement=81" in log
 
 
+async def test_ogr2ogr_spatial_filters_become_bbox(server: ServedData) -> None:
+    features, log = ogr2ogr_features(server.url, "lieux", "-spat", "1.3", "43.5", "1.6", "43.7")
+    expected = await published(where="geom && ST_MakeEnvelope(1.3, 43.5, 1.6, 43.7, 4326)")
+    assert len(expected) > 10
+    assert sorted(f["properties"]["id"] for f in features) == [str(r["id"]) for r in expected]
+    assert "&bbox=1.3" in log, log
+
+
 def test_ogr2ogr_reads_the_departements(server: ServedData) -> None:
     features, _ = ogr2ogr_features(server.url, "departements")
     assert sorted(f["properties"]["code"] for f in features) == [
