@@ -161,23 +161,24 @@ MAX_MERCATOR_LAT = 85.0511287798066
 # Each point lands in exactly one tile: its global position (gx, gy) in tile units at zoom z decides, with
 # floor(), which tile holds it; no buffer, so a place is drawn once and group counts add up across tiles.
 # The GiST index finds the candidates in the tile's lon/lat envelope ($4..$7); `OFFSET 0` fences keep the
-# per-row arithmetic to one evaluation (geometry read once, as a point).
-def _candidates(columns: str, where: str) -> str:
-    return f"""WITH candidates AS MATERIALIZED (
-        SELECT q.*, (q.pt[0] + 180.0) / 360.0 * $1::float8 AS gx,
+# per-row arithmetic to one evaluation (the geometry is read once, as a point).
+def _positions(columns: str, where: str) -> str:
+    return f"""(SELECT q.*, (q.pt[0] + 180.0) / 360.0 * $1::float8 AS gx,
                (0.5 - asinh(tan(radians(greatest(-{MAX_MERCATOR_LAT}, least({MAX_MERCATOR_LAT}, q.pt[1])))))
                 / (2 * pi())) * $1::float8 AS gy
         FROM (SELECT {columns}, p.geom::point AS pt FROM place p
               WHERE {where} AND p.geom && ST_MakeEnvelope($4::float8, $5::float8, $6::float8, $7::float8, 4326)
-              OFFSET 0) AS q),
-    inside AS MATERIALIZED (
-        SELECT c.*, floor(c.gx / {CLUSTER_CELL}) AS cx, floor(c.gy / {CLUSTER_CELL}) AS cy FROM candidates c
-        WHERE floor(c.gx / {TILE_EXTENT}) = $2::int AND floor(c.gy / {TILE_EXTENT}) = $3::int)"""
+              OFFSET 0) AS q
+        OFFSET 0) AS r"""
 
 
-_POINT = "ST_MakePoint(round({x} - $2::int * {extent}), round({y} - $3::int * {extent}))"
-_PROPERTIES = ("{a}.id::text AS id, {a}.slug::text AS slug, {a}.name::text AS nom, {a}.status::text AS statut, "
-               "array_to_string({a}.types, ',') AS types, {a}.desks AS postes")
+def _point(x: str, y: str) -> str:
+    return f"ST_MakePoint(round({x} - $2::int * {TILE_EXTENT}), round({y} - $3::int * {TILE_EXTENT}))"
+
+
+def _properties(a: str) -> str:
+    return (f"{a}.id::text AS id, {a}.slug::text AS slug, {a}.name::text AS nom, {a}.status::text AS statut, "
+            f"array_to_string({a}.types, ',') AS types, {a}.desks AS postes")
 
 
 def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
@@ -192,27 +193,26 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
 
 
 def _tile_sql(z: int, where: str) -> str:
-    grouped = z <= CLUSTER_MAX_ZOOM
-    columns = "p.id" if grouped else "p.id, p.slug, p.name, p.status, p.types, p.desks"
-    head = _candidates(columns, where)
-    if not grouped:
-        return f"""{head}
+    if z > CLUSTER_MAX_ZOOM:
+        return f"""SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
+            SELECT {_point("r.gx", "r.gy")} AS geom, {_properties("r")}
+            FROM {_positions("p.id, p.slug, p.name, p.status, p.types, p.desks", where)}
+            WHERE floor(r.gx / {TILE_EXTENT}) = $2::int AND floor(r.gy / {TILE_EXTENT}) = $3::int) AS t"""
+    # Grid cells align with tiles (16 per side), so each cell lies in one tile; the
+    # tile test runs on the cells, after a hash aggregate over the candidates. A cell of several places
+    # becomes one point (their mean position) with point_count; a lone place keeps its attributes, read back
+    # by its row address (ctid, within this statement's snapshot).
+    per_tile = TILE_EXTENT // CLUSTER_CELL
+    return f"""WITH cells AS MATERIALIZED (
+            SELECT floor(r.gx / {CLUSTER_CELL}) AS cx, floor(r.gy / {CLUSTER_CELL}) AS cy, count(*) AS n,
+                   avg(r.gx) AS gx, avg(r.gy) AS gy, min(r.tid) AS tid
+            FROM {_positions("p.ctid AS tid", where)}
+            GROUP BY 1, 2)
         SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
-            SELECT {_POINT.format(x="i.gx", y="i.gy", extent=TILE_EXTENT)} AS geom, {_PROPERTIES.format(a="i")}
-            FROM inside i) AS t"""
-    # A cell holding several places becomes one point (their mean position) with point_count; a lone
-    # place keeps its attributes (read by primary key, for the few that are alone).
-    return f"""{head},
-        cells AS (SELECT cx, cy, count(*) AS n, avg(gx) AS gx, avg(gy) AS gy FROM inside GROUP BY cx, cy)
-        SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
-            SELECT {_POINT.format(x="c.gx", y="c.gy", extent=TILE_EXTENT)} AS geom, c.n AS point_count,
-                   NULL::text AS id, NULL::text AS slug, NULL::text AS nom, NULL::text AS statut,
-                   NULL::text AS types, NULL::int AS postes
-            FROM cells c WHERE c.n > 1
-            UNION ALL
-            SELECT {_POINT.format(x="i.gx", y="i.gy", extent=TILE_EXTENT)}, NULL::bigint, {_PROPERTIES.format(a="p")}
-            FROM cells c JOIN inside i ON i.cx = c.cx AND i.cy = c.cy JOIN place p ON p.id = i.id
-            WHERE c.n = 1) AS t"""
+            SELECT {_point("c.gx", "c.gy")} AS geom, CASE WHEN c.n > 1 THEN c.n END AS point_count,
+                   {_properties("p")}
+            FROM cells c LEFT JOIN place p ON p.ctid = CASE WHEN c.n = 1 THEN c.tid END
+            WHERE floor(c.cx / {per_tile}) = $2::int AND floor(c.cy / {per_tile}) = $3::int) AS t"""
 
 
 async def tile(session: AsyncSession, filters: PlaceFilters, z: int, x: int, y: int) -> bytes:
