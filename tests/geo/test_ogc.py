@@ -198,7 +198,8 @@ async def test_property_filters_map_onto_the_place_filters(client: httpx.AsyncCl
     assert await names("teletravail=false") == {"Fablab", "Projet"}
     for query, name in [("statut=vendu", "statut"), ("types=piscine", "types"), ("departement=75", "departement"),
                         ("code_insee=3155", "code_insee"), ("teletravail=yes", "teletravail"),
-                        ("couleur=rouge", "couleur"), ("statut=ouvert&statut=ferme", "statut")]:
+                        ("couleur=rouge", "couleur"), ("statut=ouvert&statut=ferme", "statut"),
+                        ("statut=" + "ouvert," * 200, "statut")]:
         response = await client.get(f"/ogc/collections/lieux/items?{query}")
         assert response.status_code == 400, query
         assert response.headers["content-type"] == "application/problem+json"
@@ -271,6 +272,7 @@ async def test_schema_and_queryables_are_json_schemas(client: httpx.AsyncClient)
     queryables = (await client.get("/ogc/collections/lieux/queryables")).json()
     assert set(queryables["properties"]) == {"statut", "types", "services", "departement", "code_insee"}
     assert (await client.get("/ogc/collections/departements/queryables")).json()["properties"]["code"]
+    assert (await client.get("/ogc/collections/lieux/schema?f=html")).status_code == 400
 
 
 async def test_api_definition_is_openapi_30_for_the_ogc_paths(client: httpx.AsyncClient) -> None:

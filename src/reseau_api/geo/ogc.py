@@ -88,13 +88,25 @@ COLLECTIONS = {
 # Parameters
 
 
+MAX_VALUE_LENGTH = 1000
+
+
 def _check_params(request: Request, allowed: frozenset[str]) -> None:
     unknown = sorted({k for k in request.query_params if k not in allowed})
     if unknown:
         raise InvalidParameter(unknown[0], f"unknown parameter; accepted here: {', '.join(sorted(allowed)) or 'none'}")
     for key in request.query_params:
-        if len(request.query_params.getlist(key)) > 1:
+        values = request.query_params.getlist(key)
+        if len(values) > 1:
             raise InvalidParameter(key, "given more than once; use one value (comma-separated where lists are allowed)")
+        if len(values[0]) > MAX_VALUE_LENGTH:
+            raise InvalidParameter(key, f"longer than {MAX_VALUE_LENGTH} characters")
+
+
+def _json_only(request: Request) -> None:
+    _check_params(request, frozenset({"f"}))
+    if request.query_params.get("f") not in (None, "json"):
+        raise InvalidParameter("f", "this document exists as JSON only (f=json)")
 
 
 def _format(request: Request) -> str:
@@ -356,7 +368,7 @@ async def get_collection(collection_id: str, request: Request, session: SessionD
 async def get_schema(collection_id: str, request: Request) -> Response:
     """The JSON Schema of the collection's features (attribute names and types)."""
     collection = _collection(collection_id)
-    _check_params(request, frozenset({"f"}))
+    _json_only(request)
     document = ogc_openapi.feature_schema(_url(request, f"/collections/{collection.id}/schema"), collection)
     return _json(document, SCHEMA_JSON)
 
@@ -365,7 +377,7 @@ async def get_schema(collection_id: str, request: Request) -> Response:
 async def get_queryables(collection_id: str, request: Request) -> Response:
     """The properties the items can be filtered on, as a JSON Schema."""
     collection = _collection(collection_id)
-    _check_params(request, frozenset({"f"}))
+    _json_only(request)
     document = ogc_openapi.queryables(_url(request, f"/collections/{collection.id}/queryables"), collection)
     return _json(document, SCHEMA_JSON)
 
