@@ -6,7 +6,8 @@ from typing import Any
 
 _STYLE = """body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#222}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;
-vertical-align:top}th{background:#f3f3f3}code{background:#f3f3f3;padding:0 .2rem}nav a{margin-right:1rem}"""
+vertical-align:top}th{background:#f3f3f3}.wide{overflow-x:auto}code{background:#f3f3f3;padding:0 .2rem}
+nav a{margin-right:1rem}"""
 
 
 def _page(title: str, body: str) -> str:
@@ -60,7 +61,7 @@ def items(title: str, columns: list[str], features: list[str], links: list[dict[
         + "".join(f"<td>{_value(f['properties'].get(c))}</td>" for c in columns) + "</tr>"
         for f in parsed)
     count = f"{len(parsed)} features" + (f" of {matched}" if matched is not None else "")
-    return _page(title, f"<p>{count}</p>{_links(links)}<table><tr>{head}</tr>{rows}</table>")
+    return _page(title, f'<p>{count}</p>{_links(links)}<div class="wide"><table><tr>{head}</tr>{rows}</table></div>')
 
 
 def item(title: str, columns: list[str], feature: str, links: list[dict[str, str]]) -> str:
