@@ -41,6 +41,25 @@ if [ -z "${DATABASE_URL:-}" ]; then
   command -v runuser >/dev/null || apt_install util-linux
 fi
 
+# The map page (/carte): MapLibre GL JS from the npm registry, pinned by web/package-lock.json, copied
+# into web/dist (gitignored) by `npm run build`.
+command -v npm >/dev/null || apt_install nodejs npm
+(cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+
+# Test tools, needed by `make test` only: GDAL (ogrinfo/ogr2ogr read /ogc as QGIS does) and Chromium
+# (renders /carte headless). As root they are installed; otherwise they are named, and the geo tests
+# that need them fail until they are there.
+test_tools=()
+command -v ogr2ogr >/dev/null || test_tools+=(gdal-bin)
+command -v chromium >/dev/null || test_tools+=(chromium)
+if [ ${#test_tools[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt_install "${test_tools[@]}"
+  else
+    echo "Test tools missing (tests/geo needs them): sudo apt-get install -y ${test_tools[*]}" >&2
+  fi
+fi
+
 # The project and its test tools in a virtual environment.
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --upgrade pip

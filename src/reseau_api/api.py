@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from reseau_api.ami.router import router as ami_router
+from reseau_api.geo.router import tiles_router
 from reseau_api.members.router import keys_router, organisations_router
 from reseau_api.opendata.imports_router import router as imports_router
 from reseau_api.opendata.router import router as opendata_router
@@ -19,3 +20,4 @@ api_router.include_router(organisations_router)
 api_router.include_router(keys_router)
 api_router.include_router(opendata_router)
 api_router.include_router(imports_router)
+api_router.include_router(tiles_router)

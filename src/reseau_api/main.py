@@ -15,6 +15,7 @@ from reseau_api.core.errors import PROBLEM_TYPES, NotFound, install_error_handle
 from reseau_api.core.limits import RequestGuardMiddleware
 from reseau_api.core.observability import ObservabilityMiddleware, configure_logging, metrics_endpoint
 from reseau_api.core.openapi import install_openapi
+from reseau_api.geo.router import root_router as geo_root_router
 from reseau_api.health.router import router as health_router
 from reseau_api.opendata.settings import get_opendata_settings
 
@@ -48,6 +49,7 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(api_router)
+    app.include_router(geo_root_router)  # /ogc (OGC API - Features) and /carte (map page)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     app.add_api_route(
         "/problemes/{slug}", problem_type_page, methods=["GET"], include_in_schema=False,

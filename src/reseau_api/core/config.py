@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     log_level: str = "info"
 
     public_base_url: str = ""
+    # The /carte page draws no external basemap unless this raster tile URL template is set.
+    map_basemap_url: str = ""
+    map_basemap_attribution: str = ""
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     region_departements: list[str] = [
         "09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82",

@@ -1,0 +1,229 @@
+"""Hot reads of the map outputs: OGC API - Features pages and Mapbox vector tiles, one SQL statement each.
+
+Features are GeoJSON texts built by PostGIS; tiles are the `bytea` of `ST_AsMVT`. Both read published
+places through `PlaceFilters.conditions()` (the filters of `/v1/lieux`) on the raw asyncpg connection.
+"""
+
+import math
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reseau_api.core.config import get_settings
+from reseau_api.core.db import raw_connection
+from reseau_api.core.sql import Params
+from reseau_api.places.filters import PlaceFilters
+from reseau_api.places.queries import EXACT_COUNT_LIMIT
+
+# ---------------------------------------------------------------------------------------------------
+# OGC API - Features
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A lon/lat rectangle; `min_lon > max_lon` crosses the antimeridian (OGC bbox rule)."""
+
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+
+    def condition(self, column: str, p: Params) -> str:
+        def box(x1: float, x2: float) -> str:
+            return (f"{column} && ST_MakeEnvelope({p(x1, 'float8')}, {p(self.min_lat, 'float8')}, "
+                    f"{p(x2, 'float8')}, {p(self.max_lat, 'float8')}, 4326)")
+
+        if self.min_lon <= self.max_lon:
+            return box(self.min_lon, self.max_lon)
+        return f"({box(self.min_lon, 180.0)} OR {box(-180.0, self.max_lon)})"
+
+
+@dataclass
+class FeaturePage:
+    features: list[str]  # GeoJSON Feature texts, in order
+    number_matched: int | None  # exact, or None when above EXACT_COUNT_LIMIT (OGC wants it exact)
+    next_key: str | None  # the last key served, when there is a next page
+
+
+# Flat properties, as GIS tools like them (arrays become string lists in GDAL/QGIS); unknown values are
+# left out rather than null, so that the collection's JSON Schema (ogc_openapi.PROPERTIES) holds.
+_PLACE_PROPERTIES = """json_strip_nulls(json_build_object(
+    'slug', p.slug, 'nom', p.name, 'statut', p.status, 'types', p.types, 'services', p.services,
+    'adresse', p.address, 'code_postal', p.postcode, 'commune', p.commune, 'code_insee', p.insee_code,
+    'departement', p.department_code, 'postes', p.desks, 'bureaux_prives', p.private_offices,
+    'salles_reunion', p.meeting_rooms, 'prix_demi_journee', p.price_half_day, 'prix_journee', p.price_day,
+    'prix_mois', p.price_month, 'acces_24_7', p.access_24_7, 'horaires', p.opening_hours,
+    'site_web', p.website, 'maj_le', p.updated_at))"""
+_PLACE_FEATURE = (f"json_build_object('type', 'Feature', 'id', p.id, "
+                  f"'geometry', ST_AsGeoJSON(p.geom, 6)::json, 'properties', {_PLACE_PROPERTIES})::text")
+
+_DEPARTMENT_FEATURE = """json_build_object('type', 'Feature', 'id', d.code,
+    'geometry', ST_AsGeoJSON(d.geom, 6)::json,
+    'properties', json_build_object('code', d.code, 'nom', d.name))::text"""
+
+
+async def _count(raw: Any, table: str, where: str, values: list[Any]) -> int | None:
+    total = await raw.fetchval(
+        f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT {EXACT_COUNT_LIMIT + 1}) AS c", *values)
+    return None if total > EXACT_COUNT_LIMIT else int(total)
+
+
+async def place_features(
+    session: AsyncSession, filters: PlaceFilters, *, envelope: Envelope | None, updated: tuple[Any, Any] | None,
+    limit: int, after: UUID | None,
+) -> FeaturePage:
+    """A page of published places as GeoJSON features, in id order (the primary key walks it)."""
+    p = Params()
+    conditions = filters.conditions(p)
+    if envelope is not None:
+        conditions.append(envelope.condition("p.geom", p))
+    if updated is not None:
+        start, end = updated
+        if start is not None:
+            conditions.append(f"p.updated_at >= {p(start, 'timestamptz')}")
+        if end is not None:
+            conditions.append(f"p.updated_at <= {p(end, 'timestamptz')}")
+    where = " AND ".join(conditions)
+    count_values = list(p.values)
+    keyset = f"p.id > {p(after, 'uuid')}" if after is not None else "TRUE"
+    sql = (f"SELECT {_PLACE_FEATURE} AS body, p.id FROM place p WHERE {where} AND {keyset} "
+           f"ORDER BY p.id LIMIT {p(limit + 1, 'int')}")
+    raw = await raw_connection(session)
+    rows = await raw.fetch(sql, *p.values)
+    matched = await _count(raw, "place p", where, count_values)
+    next_key = str(rows[limit - 1]["id"]) if len(rows) > limit else None
+    return FeaturePage([r["body"] for r in rows[:limit]], matched, next_key)
+
+
+async def place_feature(session: AsyncSession, place_id: UUID) -> str | None:
+    raw = await raw_connection(session)
+    return await raw.fetchval(
+        f"SELECT {_PLACE_FEATURE} FROM place p WHERE p.id = $1 AND p.moderation = 'publie'", place_id)
+
+
+def _department_conditions(p: Params, codes: list[str] | None, envelope: Envelope | None) -> list[str]:
+    region = get_settings().region_departements
+    where = [f"d.code = ANY({p(region, 'text[]')})"]
+    if codes:
+        where.append(f"d.code = ANY({p(codes, 'text[]')})")
+    if envelope is not None:
+        where.append(envelope.condition("d.geom", p))
+    return where
+
+
+async def department_features(
+    session: AsyncSession, *, codes: list[str] | None, envelope: Envelope | None, limit: int, after: str | None,
+) -> FeaturePage:
+    """A page of the region's departments (code, nom) with their simplified outlines, in code order."""
+    p = Params()
+    conditions = _department_conditions(p, codes, envelope)
+    where = " AND ".join(conditions)
+    count_values = list(p.values)
+    keyset = f"d.code > {p(after, 'text')}" if after is not None else "TRUE"
+    raw = await raw_connection(session)
+    rows = await raw.fetch(
+        f"SELECT {_DEPARTMENT_FEATURE} AS body, d.code FROM departement d WHERE {where} AND {keyset} "
+        f"ORDER BY d.code LIMIT {p(limit + 1, 'int')}", *p.values)
+    matched = await _count(raw, "departement d", where, count_values)
+    next_key = rows[limit - 1]["code"] if len(rows) > limit else None
+    return FeaturePage([r["body"] for r in rows[:limit]], matched, next_key)
+
+
+async def department_feature(session: AsyncSession, code: str) -> str | None:
+    p = Params()
+    where = " AND ".join(_department_conditions(p, [code], None))
+    raw = await raw_connection(session)
+    return await raw.fetchval(f"SELECT {_DEPARTMENT_FEATURE} FROM departement d WHERE {where}", *p.values)
+
+
+async def region_bounds(session: AsyncSession) -> tuple[float, float, float, float]:
+    """lon/lat bounds of the region's departments (the spatial extent of every collection)."""
+    raw = await raw_connection(session)
+    row = await raw.fetchrow(
+        "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
+        "(SELECT ST_Extent(geom) AS e FROM departement WHERE code = ANY($1::text[])) AS x",
+        get_settings().region_departements)
+    if row is None or row[0] is None:
+        return (-180.0, -90.0, 180.0, 90.0)
+    return (round(row[0], 5), round(row[1], 5), round(row[2], 5), round(row[3], 5))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Vector tiles
+
+TILE_EXTENT = 4096  # MVT units per tile side
+CLUSTER_MAX_ZOOM = 8  # up to this zoom, points are grouped on a grid; above, one feature per place
+CLUSTER_CELL = 256  # grid cell, in tile units (16 x 16 cells per tile: at most 256 features)
+MAX_MERCATOR_LAT = 85.0511287798066
+
+# Each point lands in exactly one tile: its global position (gx, gy) in tile units at zoom z decides, with
+# floor(), which tile holds it; no buffer, so a place is drawn once and group counts add up across tiles.
+# The GiST index finds the candidates in the tile's lon/lat envelope ($4..$7); `OFFSET 0` fences keep the
+# per-row arithmetic to one evaluation (the geometry is read once, as a point).
+def _positions(columns: str, where: str) -> str:
+    return f"""(SELECT q.*, (q.pt[0] + 180.0) / 360.0 * $1::float8 AS gx,
+               (0.5 - asinh(tan(radians(greatest(-{MAX_MERCATOR_LAT}, least({MAX_MERCATOR_LAT}, q.pt[1])))))
+                / (2 * pi())) * $1::float8 AS gy
+        FROM (SELECT {columns}, p.geom::point AS pt FROM place p
+              WHERE {where} AND p.geom && ST_MakeEnvelope($4::float8, $5::float8, $6::float8, $7::float8, 4326)
+              OFFSET 0) AS q
+        OFFSET 0) AS r"""
+
+
+def _point(x: str, y: str) -> str:
+    return f"ST_MakePoint(round({x} - $2::int * {TILE_EXTENT}), round({y} - $3::int * {TILE_EXTENT}))"
+
+
+def _properties(a: str) -> str:
+    return (f"{a}.id::text AS id, {a}.slug::text AS slug, {a}.name::text AS nom, {a}.status::text AS statut, "
+            f"array_to_string({a}.types, ',') AS types, {a}.desks AS postes")
+
+
+def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
+    """lon/lat bounds of a web-mercator tile, widened by a hair so border points reach the exact test."""
+    n = 2 ** z
+
+    def lat(row: int) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
+
+    eps = 1e-9
+    return (x / n * 360 - 180 - eps, lat(y + 1) - eps, (x + 1) / n * 360 - 180 + eps, lat(y) + eps)
+
+
+def _tile_sql(z: int, where: str) -> str:
+    if z > CLUSTER_MAX_ZOOM:
+        return f"""SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
+            SELECT {_point("r.gx", "r.gy")} AS geom, {_properties("r")}
+            FROM {_positions("p.id, p.slug, p.name, p.status, p.types, p.desks", where)}
+            WHERE floor(r.gx / {TILE_EXTENT}) = $2::int AND floor(r.gy / {TILE_EXTENT}) = $3::int) AS t"""
+    # Grid cells align with tiles (16 per side), so each cell lies in one tile; the
+    # tile test runs on the cells, after a hash aggregate over the candidates. A cell of several places
+    # becomes one point (their mean position) with point_count; a lone place keeps its attributes, read back
+    # by its row address (ctid, within this statement's snapshot).
+    per_tile = TILE_EXTENT // CLUSTER_CELL
+    return f"""WITH cells AS MATERIALIZED (
+            SELECT floor(r.gx / {CLUSTER_CELL}) AS cx, floor(r.gy / {CLUSTER_CELL}) AS cy, count(*) AS n,
+                   avg(r.gx) AS gx, avg(r.gy) AS gy, min(r.tid) AS tid
+            FROM {_positions("p.ctid AS tid", where)}
+            GROUP BY 1, 2)
+        SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
+            SELECT {_point("c.gx", "c.gy")} AS geom, CASE WHEN c.n > 1 THEN c.n END AS point_count,
+                   {_properties("p")}
+            FROM cells c LEFT JOIN place p ON p.ctid = CASE WHEN c.n = 1 THEN c.tid END
+            WHERE floor(c.cx / {per_tile}) = $2::int AND floor(c.cy / {per_tile}) = $3::int) AS t"""
+
+
+async def tile(session: AsyncSession, filters: PlaceFilters, z: int, x: int, y: int) -> bytes:
+    """The `lieux` layer of tile z/x/y (MVT 2.1): places above CLUSTER_MAX_ZOOM, grid clusters below."""
+    p = Params()
+    p(float(2 ** z * TILE_EXTENT), "float8")  # $1: world size in tile units at this zoom
+    p(x, "int")  # $2
+    p(y, "int")  # $3
+    for value in tile_bounds(z, x, y):  # $4..$7: the envelope the GiST index walks
+        p(value, "float8")
+    where = " AND ".join(filters.conditions(p))
+    raw = await raw_connection(session)
+    body = await raw.fetchval(_tile_sql(z, where), *p.values)
+    return bytes(body or b"")

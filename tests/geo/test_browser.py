@@ -1,0 +1,72 @@
+"""The /carte page in headless Chromium (WebGL on SwiftShader) against a real server with the demo data:
+the places are drawn (MapLibre's rendered features and the screenshot's pixels), the filters work, and a
+click opens the popup."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.geo.browser import Browser
+from tests.geo.conftest import ServedData, published
+from tests.geo.png import count_near
+
+READY = "document.body && document.body.dataset.pret === '1'"
+PLACE_ORANGE = (217, 72, 15)  # an open place (carte.js)
+GROUP_GREEN = (50, 121, 103)  # a group of places, 90% opaque over the department fill
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with Browser(width=1000, height=700) as chromium:
+        yield chromium
+
+
+def drawn(browser: Browser) -> int:
+    browser.wait_for(READY)
+    assert browser.evaluate("document.body.dataset.erreur || ''") == ""
+    return int(browser.evaluate("document.body.dataset.lieux"))
+
+
+async def test_the_map_draws_every_place_of_the_demo_data(server: ServedData, browser: Browser) -> None:
+    browser.goto(f"{server.url}/carte")
+    positioned = [r for r in await published() if r["lon"] is not None]
+    assert len(positioned) > 160
+    assert drawn(browser) == len(positioned)
+    assert int(browser.evaluate("document.body.dataset.points")) < len(positioned)  # grouped at region zoom
+    assert browser.evaluate("document.getElementById('carte-etat').textContent") == \
+        f"{len(positioned)} lieux dans cette vue"
+    screenshot = browser.screenshot()
+    assert count_near(screenshot, PLACE_ORANGE) > 500
+    assert count_near(screenshot, GROUP_GREEN, tolerance=20) > 500
+
+
+async def test_the_telework_filter_redraws_the_map(server: ServedData, browser: Browser) -> None:
+    browser.goto(f"{server.url}/carte")
+    assert drawn(browser) > 160
+    assert browser.evaluate("document.getElementById('filtre-teletravail').checked") is False
+    browser.evaluate("document.getElementById('filtre-teletravail').click()")
+    with_desks = [r for r in await published(where="desks >= 1") if r["lon"] is not None]
+    assert len(with_desks) == 2
+    assert drawn(browser) == len(with_desks)
+
+
+async def test_prefilters_frame_a_department_and_a_click_opens_the_popup(
+    server: ServedData, browser: Browser,
+) -> None:
+    browser.goto(f"{server.url}/carte?teletravail=true&departement=31")
+    assert drawn(browser) == 1
+    assert browser.evaluate("document.getElementById('filtre-teletravail').checked") is True
+    west, south, east, north = browser.evaluate(
+        "(() => { const b = carteReseau.getBounds(); "
+        "return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] })()")
+    # Framed on Haute-Garonne (0.44..2.05 E, 42.69..43.92 N), not on the region (2.7 degrees tall).
+    assert west < 0.44 and east > 2.05 and 42.5 < south < 42.69 and 43.92 < north < 44.1
+    x, y = browser.evaluate("(() => { const p = carteReseau.project([1.4437, 43.6045]); return [p.x, p.y] })()")
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
+    text = browser.wait_for("(document.querySelector('.carte-fiche') || {}).innerText")
+    for expected in ("Cowork Test Capitole", "Ouvert", "12 postes de télétravail", "Wi-Fi", "Salle de réunion",
+                     "Fiche (JSON)"):
+        assert expected in text
+    href = browser.evaluate("document.querySelector('.carte-liens a').href")
+    assert href.startswith(f"{server.url}/v1/lieux/cowork-test-capitole-")
