@@ -14,7 +14,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from reseau_api.core import cluster
@@ -31,9 +31,16 @@ config = SchemathesisConfig.from_path(Path(__file__).with_name("schemathesis.tom
 schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
 
 
+_engine: AsyncEngine | None = None
+
+
 async def rolled_back_session() -> AsyncIterator[AsyncSession]:
-    engine = create_async_engine(CONTRACT_URL, poolclass=NullPool)
-    async with engine.connect() as conn:
+    # Schemathesis runs every ASGI call on one shared event-loop thread, so one pooled engine serves
+    # them all (a connection per request would dominate the run time).
+    global _engine
+    if _engine is None:
+        _engine = create_async_engine(CONTRACT_URL, pool_size=2)
+    async with _engine.connect() as conn:
         outer = await conn.begin()
         session = AsyncSession(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
         try:
@@ -41,7 +48,6 @@ async def rolled_back_session() -> AsyncIterator[AsyncSession]:
         finally:
             await session.close()
             await outer.rollback()
-    await engine.dispose()
 
 
 @pytest.fixture(scope="module", autouse=True)
