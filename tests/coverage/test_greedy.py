@@ -1,0 +1,80 @@
+"""The in-memory coverage test of the suggestions: its chord bounds never lie, and pairs too close to
+the radius to call are settled by PostGIS."""
+
+import random
+
+import httpx
+import numpy as np
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reseau_api.coverage import greedy
+from tests.coverage.geodesic import distance_m
+
+
+@pytest.mark.parametrize("radius_m", [1_000.0, 15_000.0, 100_000.0])
+def test_chord_bounds_agree_with_geodesics(radius_m: float) -> None:
+    rng = random.Random(42)
+    origin = (rng.uniform(-0.5, 4.9), rng.uniform(42.3, 45.1))
+    points = [(origin[0] + rng.uniform(-1.6, 1.6) * radius_m / 100_000,
+               origin[1] + rng.uniform(-1.1, 1.1) * radius_m / 100_000) for _ in range(3000)]
+    xyz = greedy.ecef(np.array([p[0] for p in points]), np.array([p[1] for p in points]))
+    centre = greedy.ecef(np.array([origin[0]]), np.array([origin[1]]))[0]
+    chords = np.sqrt(((xyz - centre) ** 2).sum(axis=1))
+    surely, maybe = greedy.chord_bounds(radius_m)
+    geodesics = np.array([distance_m(origin[0], origin[1], lon, lat) for lon, lat in points])
+    assert np.all(geodesics[chords <= surely] <= radius_m)
+    assert np.all(geodesics[chords > maybe] > radius_m)
+    assert 0 < (chords <= surely).sum() and 0 < (chords > maybe).sum()
+    # The undecided band is thin: r³/24ρ² (plus a millimetre each side).
+    assert maybe - surely == pytest.approx(radius_m ** 3 / (24 * greedy.RHO_MIN ** 2) + 0.002, rel=1e-3)
+
+
+async def _synthetic_communes(session: AsyncSession, radius_m: float) -> None:
+    """Three communes on a line: B lies 0.4 mm inside the radius from A, C 0.4 mm outside it."""
+    await session.execute(text("DELETE FROM commune"))
+    await session.execute(text("""
+        INSERT INTO commune (insee_code, name, department_code, population, geom)
+        SELECT code, code, '48', pop, geom::geometry FROM (VALUES
+            ('48001', 1, ST_MakePoint(3.5, 44.5)::geography),
+            ('48002', 100, ST_Project(ST_MakePoint(3.5, 44.5)::geography, :r - 0.0004, radians(0))),
+            ('48003', 100, ST_Project(ST_MakePoint(3.5, 44.5)::geography, :r + 0.0004, radians(180)))
+        ) AS t(code, pop, geom)"""), {"r": radius_m})
+
+
+async def test_pairs_at_the_radius_are_settled_by_postgis(
+    client: httpx.AsyncClient, session: AsyncSession,
+) -> None:
+    radius_m = 15_000.0
+    await _synthetic_communes(session, radius_m)
+    rows = (await session.execute(text(
+        "SELECT b.insee_code, ST_Distance(a.geom::geography, b.geom::geography) - :r, ST_X(b.geom), ST_Y(b.geom) "
+        "FROM commune a, commune b WHERE a.insee_code = '48001' AND b.insee_code <> a.insee_code "
+        "ORDER BY 1"), {"r": radius_m})).all()
+    assert [(code, round(gap * 10000)) for code, gap, _, _ in rows] == [("48002", -4), ("48003", 4)]
+    # The chord cannot tell these pairs: they are in the band...
+    lon = np.array([3.5] + [r[2] for r in rows])
+    lat = np.array([44.5] + [r[3] for r in rows])
+    coverage = greedy.coverage_matrix(greedy.ecef(lon, lat), greedy.ecef(lon, lat), radius_m)
+    assert sorted(zip(coverage.band_target.tolist(), coverage.band_candidate.tolist(), strict=True)) == [
+        (0, 1), (0, 2), (1, 0), (2, 0)]
+    # ...and PostGIS decides: A covers B (gain 101 = A + B), not C.
+    body = (await client.get("/v1/maillage/suggestions", params={"rayon_km": 15, "n": 3})).json()
+    assert [(s["code_insee"], s["population_gagnee"], s["communes_gagnees"]) for s in body["suggestions"]] == [
+        ("48001", 101, 2), ("48003", 100, 1)]
+    table = (await client.get("/v1/maillage", params={"rayon_km": 15})).json()
+    assert table["total"]["population"] == 201
+
+
+def test_greedy_ties_go_to_the_lowest_index_and_it_stops_when_done() -> None:
+    # Points 1 and 2 are 11 cm apart (2 lies south of 1, so first in z order); point 0 is 55 km away.
+    lat = np.array([1.0, 0.5, 0.5 - 1e-6])
+    xyz = greedy.ecef(np.zeros(3), lat)
+    coverage = greedy.coverage_matrix(xyz, xyz, 1_000.0)
+    assert coverage.covers.sum() == 5
+    picks = greedy.greedy(np.array([5, 7, 7]), coverage, 10)
+    assert [(p.candidate, p.population, p.targets) for p in picks] == [(1, 14, 2), (0, 5, 1)]
+    assert greedy.greedy(np.array([0, 0, 0]), coverage, 10) == []
+    nobody = greedy.coverage_matrix(xyz[:0], xyz, 1_000.0)
+    assert greedy.greedy(np.array([], dtype=np.int64), nobody, 3) == []
