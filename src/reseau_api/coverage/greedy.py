@@ -15,10 +15,13 @@ pairs are found here, vectorised, with a test that is exact without computing a 
   (ρ = b²/a, the meridian radius at the equator), so by Schur's comparison theorem
   `c >= 2ρ·sin(s / 2ρ)`: `c <= 2ρ·sin(r / 2ρ)` means `s <= r`, in.
 
-Only the pairs between those two bounds (a band about r³/24ρ² wide: 1 m at 100 km, 4 mm at 15 km, plus
-1 mm of float slack on each side) are undecided; the caller settles them with PostGIS itself, so the
-result is exactly what `ST_DWithin` says. At 100 km with nothing covered, about 120 pairs of 6 million
-fall in the band.
+Only the pairs between those two bounds (a band about r³/24ρ² wide: 1 m at 100 km, 4 mm at 15 km,
+plus a float slack on each side: half a metre with the float32 arithmetic used for speed) are
+undecided; the caller settles them with PostGIS itself, so the result is exactly what `ST_DWithin`
+says. At 100 km with nothing covered, a few hundred pairs of 6 million fall in the band.
+
+Measured on the region (4,453 communes, nothing covered, n = 50, one core): about 45 ms of CPU at
+15 km and 170 ms at 100 km for the pairs and the greedy together.
 """
 
 import math
@@ -31,7 +34,7 @@ WGS84_F = 1 / 298.257223563
 WGS84_B = WGS84_A * (1 - WGS84_F)
 WGS84_E2 = WGS84_F * (2 - WGS84_F)
 RHO_MIN = WGS84_B ** 2 / WGS84_A  # smallest radius of curvature of the ellipsoid
-SLACK_M = 0.001  # float rounding of 3-D coordinates is about 1e-9 m: a millimetre is plenty
+SLACK_M = 0.001  # the least slack: float64 rounding of 3-D coordinates is about 1e-9 m
 CHUNK = 512
 
 
@@ -47,10 +50,10 @@ def ecef(lon_deg: np.ndarray, lat_deg: np.ndarray) -> np.ndarray:
     ))
 
 
-def chord_bounds(radius_m: float) -> tuple[float, float]:
+def chord_bounds(radius_m: float, slack_m: float = SLACK_M) -> tuple[float, float]:
     """(surely within, maybe within) bounds on the chord for a geodesic radius, in metres."""
-    surely = 2 * RHO_MIN * math.sin(radius_m / (2 * RHO_MIN)) - SLACK_M
-    return max(surely, 0.0), radius_m + SLACK_M
+    surely = 2 * RHO_MIN * math.sin(radius_m / (2 * RHO_MIN)) - slack_m
+    return max(surely, 0.0), radius_m + slack_m
 
 
 @dataclass
@@ -91,36 +94,48 @@ class Coverage:
 def coverage_matrix(targets: np.ndarray, candidates: np.ndarray, radius_m: float) -> Coverage:
     """The coverage of `targets` by `candidates` ((n, 3) ECEF arrays) within a geodesic radius.
 
-    Squared chords come from one matrix product per chunk (|t|² + |c|² - 2 t·c, on coordinates centred
-    on the candidates: rounding stays below 1e-4 m², far inside the millimetre of slack). Dense on
-    purpose: at most 4.5k x 4.5k booleans (20 MB) for the region, and every later step is vectorised.
+    Squared chords are summed from coordinate differences (centred on the candidates: rounding stays
+    around 1e-9 m, far inside the millimetre of slack), without BLAS, whose threads cost more than they
+    save here. Dense on purpose: at most 4.5k x 4.5k booleans (20 MB) for the region, and every later
+    step is a vectorised pass over it.
     """
-    surely, maybe = chord_bounds(radius_m)
-    surely2, maybe2 = surely * surely, maybe * maybe
     target_order = np.argsort(targets[:, 2], kind="stable")
     candidate_order = np.argsort(candidates[:, 2], kind="stable")
     covers = np.zeros((len(targets), len(candidates)), dtype=bool)
     band_t: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     band_c: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     centre = candidates.mean(axis=0) if len(candidates) else np.zeros(3)
-    t_all, c_all = targets[target_order] - centre, candidates[candidate_order] - centre
+    t_all = (targets[target_order] - centre).astype(np.float32)
+    c_all = (candidates[candidate_order] - centre).astype(np.float32)
+    # float32 halves the memory traffic; its rounding (a few ulps of the largest coordinate, 3 cm
+    # for a region) widens the undecided band, which PostGIS settles anyway.
+    extent = float(max(np.abs(t_all).max(initial=0), np.abs(c_all).max(initial=0)))
+    surely, maybe = chord_bounds(radius_m, slack_m=max(SLACK_M, 16 * float(np.spacing(np.float32(extent)))))
+    surely2, maybe2 = np.float32(surely * surely), np.float32(maybe * maybe)
     coverage = Coverage(covers, target_order, candidate_order, band_t[0], band_c[0],
                         t_all[:, 2].copy(), c_all[:, 2].copy(), maybe)
     if covers.size:
-        c_norm = np.einsum("ij,ij->i", c_all, c_all)
         for first in range(0, len(t_all), CHUNK):
             t = t_all[first:first + CHUNK]
             low, high = coverage.columns(np.arange(first, first + len(t)))
             if low >= high:
                 continue
             window = c_all[low:high]
-            squared = (np.einsum("ij,ij->i", t, t)[:, None] + c_norm[None, low:high]
-                       - 2.0 * (t @ window.T))
+            squared = np.subtract.outer(t[:, 0], window[:, 0])
+            squared *= squared
+            step = np.empty_like(squared)
+            for axis in (1, 2):
+                np.subtract.outer(t[:, axis], window[:, axis], out=step)
+                step *= step
+                squared += step
             sure = squared <= surely2
             covers[first:first + len(t), low:high] = sure
-            rows, cols = np.nonzero((squared <= maybe2) & ~sure)
-            band_t.append(target_order[rows + first])
-            band_c.append(candidate_order[cols + low])
+            band = squared <= maybe2
+            band &= ~sure
+            if np.count_nonzero(band):
+                rows, cols = np.nonzero(band)
+                band_t.append(target_order[rows + first])
+                band_c.append(candidate_order[cols + low])
     coverage.band_target, coverage.band_candidate = np.concatenate(band_t), np.concatenate(band_c)
     return coverage
 
@@ -132,7 +147,8 @@ def _weighted_sums(weights: np.ndarray, coverage: Coverage, rows: np.ndarray) ->
     for first in range(0, len(rows), CHUNK):
         part = rows[first:first + CHUNK]
         low, high = coverage.columns(part)
-        total[low:high] += weights[part] @ coverage.covers[part, low:high].astype(np.float64)
+        total[low:high] += np.einsum("i,ij->j", weights[part], coverage.covers[part, low:high],
+                                     dtype=np.float64, casting="unsafe")
     return total
 
 

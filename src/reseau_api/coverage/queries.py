@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.concurrency import run_in_threadpool
 
 from reseau_api.core.db import raw_connection
 from reseau_api.core.errors import InvalidParameter
@@ -19,20 +20,20 @@ from reseau_api.coverage import greedy
 from reseau_api.coverage.filters import CoverageParams
 from reseau_api.places.filters import PlaceFilters
 
-# Spheroid over sphere distance ratio, over the whole ellipsoid: between M_min/R and N_max/R, where
-# M_min = b²/a and N_max = a²/b are the extreme radii of curvature and R the sphere PostGIS uses for
-# `<->` on geography. So the spheroid-nearest place is within NEAREST_BAND x (sphere distance of the
-# sphere-nearest place), by sphere distance: (a²/b) / (b²/a) = (a/b)³ = 1.01013, rounded up.
-NEAREST_BAND = 1.0102
+# Float slack when a distance computed by ST_Distance bounds an ST_DWithin search.
+SLACK_M = 0.001
+# ST_Distance rounds to 1e-8 m; beyond a micrometre from the radius, "distance <= radius" and
+# ST_DWithin cannot disagree.
+EXACT_BAND_M = 1e-6
 
 
 def _places(filters: PlaceFilters, p: Params) -> str:
     return " AND ".join([*filters.conditions(p, alias="p"), "p.geom IS NOT NULL"])
 
 
-def _covered(filters: PlaceFilters, p: Params, radius: str) -> str:
+def _covered(filters: PlaceFilters, p: Params, radius: str, alias: str = "c") -> str:
     return (f"EXISTS (SELECT 1 FROM place p WHERE {_places(filters, p)} "
-            f"AND ST_DWithin(p.geom::geography, c.geom::geography, {radius}))")
+            f"AND ST_DWithin(p.geom::geography, {alias}.geom::geography, {radius}))")
 
 
 def _territory(params: CoverageParams, p: Params) -> str:
@@ -44,17 +45,17 @@ def _territory(params: CoverageParams, p: Params) -> str:
 def _nearest(filters: PlaceFilters, p: Params, alias: str) -> str:
     """LATERAL subquery: the counted place nearest to commune `alias` (geodesic), exactly.
 
-    The index walks places in *sphere* distance order (`<->`), which can differ from the spheroid
-    order by up to 1 %: the first probe gives the sphere-nearest place, the second takes every place
-    within NEAREST_BAND of it (sphere `ST_DWithin`, indexed) and keeps the spheroid-nearest.
+    A planar KNN probe (`geom <-> geom`, cheap) finds a near place; its geodesic distance bounds the
+    nearest one's, so a geodesic `ST_DWithin` at that distance (indexed) holds the nearest place, which
+    the spheroid distance then picks. (KNN `<->` on geography orders by sphere distance, which differs
+    from the spheroid order by up to 1 %, and costs more.)
     """
     return f"""LATERAL (
         SELECT p.id, p.name, ST_Distance(p.geom::geography, {alias}.geom::geography) AS d
         FROM place p
         WHERE {_places(filters, p)} AND ST_DWithin(p.geom::geography, {alias}.geom::geography,
-            (SELECT (p.geom::geography <-> {alias}.geom::geography) * {NEAREST_BAND} + 1
-             FROM place p WHERE {_places(filters, p)}
-             ORDER BY p.geom::geography <-> {alias}.geom::geography LIMIT 1), false)
+            (SELECT ST_Distance(p.geom::geography, {alias}.geom::geography) + {SLACK_M}
+             FROM place p WHERE {_places(filters, p)} ORDER BY p.geom <-> {alias}.geom LIMIT 1))
         ORDER BY d, p.id LIMIT 1) AS n ON TRUE"""
 
 
@@ -157,16 +158,11 @@ async def commune_page(
     """One page of communes with coverage, nearest counted place and its distance.
 
     Sorted by population, the nearest place is looked up for the page's rows only; sorted by
-    distance, for every commune of the selection (a KNN probe pair each, indexed).
+    distance, for every commune of the territory (two indexed probes each).
     """
     spec = COMMUNE_SORTS[sort]
     p = Params()
     radius = p(params.radius_m, "float8")
-    where = [_territory(params, p)]
-    base = f"""
-        SELECT c.insee_code, c.name, c.department_code, c.population, c.geom,
-               {_covered(filters, p, radius)} AS covered
-        FROM commune c WHERE {where[0]}"""
     covered_filter = "TRUE" if covered is None else ("r.covered" if covered else "NOT r.covered")
     keyset = "TRUE"
     direction = "DESC" if spec.descending else "ASC"
@@ -176,22 +172,36 @@ async def commune_page(
         keyset = (f"({spec.key}, r.insee_code) {op} ({p(_cursor_value(spec, last_key), spec.key_type)}, "
                   f"{p(str(last_code), 'text')})")
     order = f"ORDER BY {spec.key} {direction}, r.insee_code {direction}"
-    page_limit = p(limit + 1, "int")
     if spec.needs_distance:
+        # Every commune's nearest place is needed to sort; "covered" then follows from its distance,
+        # except within a micrometre of the radius, where the ST_DWithin test itself decides.
         sql = f"""
-            WITH base AS MATERIALIZED ({base}),
-            selected AS (SELECT * FROM base r WHERE {covered_filter}),
-            measured AS (
-                SELECT b.*, n.id AS place_id, n.name AS place_name, n.d
-                FROM selected b LEFT JOIN {_nearest(filters, p, 'b')})
+            WITH measured AS MATERIALIZED (
+                SELECT c.insee_code, c.name, c.department_code, c.population, c.geom,
+                       n.id AS place_id, n.name AS place_name, n.d
+                FROM commune c LEFT JOIN {_nearest(filters, p, 'c')}
+                WHERE {_territory(params, p)}),
+            selected AS (
+                SELECT * FROM (
+                    SELECT m.*, CASE WHEN m.d IS NULL THEN false
+                                     WHEN abs(m.d - {radius}) > {EXACT_BAND_M} THEN m.d <= {radius}
+                                     ELSE {_covered(filters, p, radius, 'm')} END AS covered
+                    FROM measured m) AS r
+                WHERE {covered_filter})
             SELECT {_commune_json(geojson)} AS body, {spec.key} AS sort_key, r.insee_code,
                    (SELECT count(*) FROM selected) AS total
-            FROM measured r WHERE {keyset} {order} LIMIT {page_limit}"""
+            FROM selected r WHERE {keyset} {order} LIMIT {p(limit + 1, "int")}"""
     else:
+        # Sorted by population: coverage for every commune (to filter and count), the nearest place
+        # only for the page's rows.
         sql = f"""
-            WITH base AS MATERIALIZED ({base}),
-            selected AS (SELECT * FROM base r WHERE {covered_filter}),
-            page AS (SELECT * FROM selected r WHERE {keyset} {order} LIMIT {page_limit})
+            WITH selected AS MATERIALIZED (
+                SELECT * FROM (
+                    SELECT c.insee_code, c.name, c.department_code, c.population, c.geom,
+                           {_covered(filters, p, radius)} AS covered
+                    FROM commune c WHERE {_territory(params, p)}) AS r
+                WHERE {covered_filter}),
+            page AS (SELECT * FROM selected r WHERE {keyset} {order} LIMIT {p(limit + 1, "int")})
             SELECT {_commune_json(geojson)} AS body, {spec.key} AS sort_key, r.insee_code,
                    (SELECT count(*) FROM selected) AS total
             FROM (SELECT g.*, n.id AS place_id, n.name AS place_name, n.d
@@ -276,7 +286,8 @@ async def suggestions(
     xyz = greedy.ecef(np.array([r["lon"] for r in rows], dtype=np.float64),
                       np.array([r["lat"] for r in rows], dtype=np.float64))
     uncovered = np.flatnonzero(~covered & (population > 0))
-    coverage = greedy.coverage_matrix(xyz[uncovered], xyz, params.radius_m)
+    # CPU-bound (tens to a couple hundred ms at 100 km): off the event loop; numpy releases the GIL.
+    coverage = await run_in_threadpool(greedy.coverage_matrix, xyz[uncovered], xyz, params.radius_m)
     if len(coverage.band_target):  # the few pairs within a metre of the radius: PostGIS decides
         codes = [r["insee_code"] for r in rows]
         within = await raw.fetch(
@@ -284,7 +295,7 @@ async def suggestions(
             [codes[i] for i in coverage.band_candidate], params.radius_m)
         kept = np.array([r["i"] - 1 for r in within], dtype=np.int64)
         coverage.add(coverage.band_target[kept], coverage.band_candidate[kept])
-    picks = greedy.greedy(population[uncovered], coverage, n)
+    picks = await run_in_threadpool(greedy.greedy, population[uncovered], coverage, n)
 
     result, cumulative = [], covered_population
     for pick in picks:
