@@ -109,6 +109,17 @@ async def test_without_places_distances_are_null(client: httpx.AsyncClient) -> N
     assert len(await walk(client, {"departement": "48", "tri": "-distance", "limit": 100})) == 152
 
 
+async def test_the_whole_region_in_one_geojson_page(
+    client: httpx.AsyncClient, demo_places: dict[str, str],
+) -> None:
+    body = (await client.get("/v1/maillage/communes",
+                             params={"couverte": "false", "f": "geojson", "limit": 5000})).json()
+    uncovered = [c for c in reference.communes() if c.insee not in reference.covered_insee(15_000)]
+    assert body["numberMatched"] == body["numberReturned"] == len(uncovered)
+    assert body["links"] == []
+    assert sum(f["properties"]["population"] for f in body["features"]) == sum(c.population for c in uncovered)
+
+
 async def test_etag_and_cache(client: httpx.AsyncClient) -> None:
     first = await client.get("/v1/maillage/communes", params={"limit": 5})
     assert first.headers["cache-control"].startswith("public")
@@ -120,7 +131,7 @@ async def test_etag_and_cache(client: httpx.AsyncClient) -> None:
 @pytest.mark.parametrize(("params", "name"), [
     ({"tri": "nom"}, "tri"),
     ({"limit": "0"}, "limit"),
-    ({"limit": "201"}, "limit"),
+    ({"limit": "5001"}, "limit"),
     ({"couverte": "oui-non"}, "couverte"),
     ({"f": "csv"}, "f"),
     ({"curseur": "!!!"}, "curseur"),

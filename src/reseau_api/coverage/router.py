@@ -1,7 +1,6 @@
 """Territorial coverage (maillage): who lives near a counted place, and where to open the next one."""
 
 import hashlib
-import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -9,13 +8,16 @@ from fastapi import APIRouter, Query, Request, Response
 from reseau_api.core.db import SessionDep
 from reseau_api.core.geo import GeoJSONResponse
 from reseau_api.core.openapi import problem_responses
-from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
-from reseau_api.coverage import queries
+from reseau_api.core.pagination import DEFAULT_LIMIT, link_header, next_url
+from reseau_api.coverage import service
 from reseau_api.coverage.filters import CountedPlacesDep, CoverageParamsDep, SuggestionCount
-from reseau_api.coverage.schemas import CommuneCoveragePage, CoverageTable, Position, Suggestion, SuggestionList
+from reseau_api.coverage.schemas import CommuneCoveragePage, CoverageTable, SuggestionList
 from reseau_api.places.filters import resolve_open_at
 
 router = APIRouter(prefix="/maillage", tags=["maillage"])
+
+# The region has 4,453 communes: one page may hold them all (a whole-region GeoJSON layer for a GIS).
+MAX_COMMUNES_LIMIT = 5000
 
 CACHE = "public, max-age=300, stale-while-revalidate=600"
 GEOJSON = "application/geo+json"
@@ -32,9 +34,9 @@ in straight line on the WGS 84 spheroid, of at least one counted place. Not trav
 """
 
 
-def _cached(request: Request, body: str, response_class: type[Response] = Response, **headers: str) -> Response:
+def _cached(request: Request, body: bytes, response_class: type[Response] = Response, **headers: str) -> Response:
     """The body with a public Cache-Control and a strong ETag (hash of the body), or 304."""
-    tag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+    tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     all_headers = {"Cache-Control": CACHE, "ETag": tag, **headers}
     wanted = {t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")}
     if tag in wanted or "*" in wanted:
@@ -55,7 +57,8 @@ async def get_coverage(
     request: Request, session: SessionDep, filters: CountedPlacesDep, params: CoverageParamsDep,
 ) -> Response:
     filters = await resolve_open_at(session, filters)
-    return _cached(request, await queries.coverage_table(session, filters, params))
+    table = await service.coverage_table(session, filters, params)
+    return _cached(request, table.model_dump_json().encode())
 
 
 def _wants_geojson(request: Request, f: str | None) -> bool:
@@ -69,7 +72,8 @@ def _wants_geojson(request: Request, f: str | None) -> bool:
     description="The communes of the region (or of `departement`) with population, whether they are covered, "
                 "the geodesic distance to the nearest counted place and that place.\n\n"
                 "**Order** (`tri`): `-population` (default), `population`, `distance`, `-distance` (communes "
-                "no place reaches last, or first with `-distance`). **Pages**: `limit` (default 20, max 200), "
+                "no place reaches last, or first with `-distance`). **Pages**: `limit` (default 20, max 5000: the "
+                "whole region fits in one page), "
                 "follow `next` or `Link: rel=\"next\"`. **Formats**: JSON by default; GeoJSON points "
                 "(RFC 7946) with `f=geojson` or `Accept: application/geo+json`.\n" + _WHICH,
     responses={
@@ -86,24 +90,20 @@ async def list_coverage_communes(
     = None,
     tri: Annotated[Literal["-population", "population", "distance", "-distance"],
                    Query(description="Order of results")] = "-population",
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
+    limit: Annotated[int, Query(ge=1, le=MAX_COMMUNES_LIMIT,
+                                description="Items per page (up to 5000: the whole region)")] = DEFAULT_LIMIT,
     curseur: Annotated[str | None, Query(description="Opaque cursor from a `next` link", max_length=512)] = None,
     f: Annotated[Literal["json", "geojson"] | None, Query(description="Output format")] = None,
 ) -> Response:
     geojson = _wants_geojson(request, f)
     filters = await resolve_open_at(session, filters)
-    page = await queries.commune_page(session, filters, params, covered=couverte, sort=tri, limit=limit,
-                                      cursor=curseur, geojson=geojson)
-    link = next_url(request.url, page.next_cursor) if page.next_cursor else None
+    snapshot = await service.snapshot(session, filters, params)
+    rows, total, cursor = service.commune_page(snapshot, covered=couverte, sort=tri, limit=limit, cursor=curseur)
+    link = next_url(request.url, cursor) if cursor else None
     headers = {"Vary": "Accept", **link_header(link)}
     if geojson:
-        links = (f',"links":[{{"href":{json.dumps(link)},"rel":"next","type":"{GEOJSON}"}}]'
-                 if link else ',"links":[]')
-        body = (f'{{"type":"FeatureCollection","features":[{",".join(page.items)}],'
-                f'"numberMatched":{page.total},"numberReturned":{len(page.items)}{links}}}')
-        return _cached(request, body, GeoJSONResponse, **headers)
-    body = f'{{"items":[{",".join(page.items)}],"total":{page.total},"next":{json.dumps(link)}}}'
-    return _cached(request, body, **headers)
+        return _cached(request, service.communes_geojson(snapshot, rows, total, link), GeoJSONResponse, **headers)
+    return _cached(request, service.communes_json(snapshot, rows, total, link), **headers)
 
 
 @router.get(
@@ -121,16 +121,5 @@ async def list_coverage_suggestions(
     n: SuggestionCount = 5,
 ) -> Response:
     filters = await resolve_open_at(session, filters)
-    result = await queries.suggestions(session, filters, params, n)
-    body = SuggestionList(
-        rayon_km=result.radius_km, lieux=result.places, population=result.population,
-        population_couverte=result.covered_population, part_couverte=result.covered_share,
-        suggestions=[
-            Suggestion(rang=rank, code_insee=s.insee_code, nom=s.name, departement=s.department_code,
-                       population=s.population, position=Position(lon=s.lon, lat=s.lat),
-                       population_gagnee=s.gained_population, communes_gagnees=s.gained_communes,
-                       population_couverte_cumulee=s.covered_population, part_couverte_cumulee=s.covered_share)
-            for rank, s in enumerate(result.suggestions, start=1)
-        ],
-    ).model_dump_json()
-    return _cached(request, body)
+    result = await service.suggestions(session, filters, params, n)
+    return _cached(request, result.model_dump_json().encode())
