@@ -100,3 +100,23 @@ async def test_nearest_place_is_the_geodesic_nearest_not_the_chord_nearest(
     item = (await client.get("/v1/maillage/communes", params={"rayon_km": 100})).json()["items"][0]
     assert (item["code_insee"], item["lieu_proche"]["nom"], item["couverte"]) == ("48095", "east", True)
     assert item["distance_km"] == 100.0
+
+
+async def test_distances_within_a_micrometre_of_the_radius_go_through_st_dwithin(
+    client: httpx.AsyncClient, session: AsyncSession,
+) -> None:
+    await session.execute(text("DELETE FROM commune WHERE insee_code NOT IN ('48095', '48061')"))
+    await session.execute(text("""
+        INSERT INTO place (slug, name, status, department_code, geom)
+        SELECT c.insee_code, c.insee_code, 'ouvert', '48',
+               ST_Project(c.geom::geography, 15000 + offset_m, radians(45))::geometry
+        FROM commune c JOIN (VALUES ('48095', -0.0000005), ('48061', 0.0000005)) AS t(code, offset_m)
+             ON t.code = c.insee_code"""))
+    gaps = (await session.execute(text(
+        "SELECT c.insee_code, ST_Distance(c.geom::geography, p.geom::geography) - 15000 FROM commune c "
+        "JOIN place p ON p.name = c.insee_code ORDER BY 1"))).all()
+    assert [(code, round(gap * 1e7)) for code, gap in gaps] == [("48061", 5), ("48095", -5)]
+    items = (await client.get("/v1/maillage/communes", params={"rayon_km": 15, "tri": "distance"})).json()["items"]
+    assert [(i["code_insee"], i["couverte"]) for i in items] == [("48095", True), ("48061", False)]
+    table = (await client.get("/v1/maillage", params={"rayon_km": 15})).json()
+    assert (table["total"]["communes"], table["total"]["communes_couvertes"]) == (2, 1)

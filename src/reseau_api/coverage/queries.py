@@ -46,15 +46,13 @@ _PAIRS = """
                                ST_SetSRID(ST_MakePoint(u.blon, u.blat), 4326)::geography AS b) AS g"""
 
 
-async def measure(
+async def distances(
     session: AsyncSession, a_lon: list[float], a_lat: list[float], b_lon: list[float], b_lat: list[float],
-    radius_m: float,
-) -> list[Any]:
-    """For each pair (a, b), in order: its geodesic distance and whether it is within `radius_m`."""
+) -> list[float]:
+    """The geodesic distance (metres) of each pair (a, b), in order."""
     raw = await raw_connection(session)
-    return await raw.fetch(
-        f"SELECT ST_Distance(g.a, g.b) AS d, ST_DWithin(g.a, g.b, $5::float8) AS within {_PAIRS} ORDER BY u.i",
-        a_lon, a_lat, b_lon, b_lat, radius_m)
+    rows = await raw.fetch(f"SELECT ST_Distance(g.a, g.b) AS d {_PAIRS} ORDER BY u.i", a_lon, a_lat, b_lon, b_lat)
+    return [r["d"] for r in rows]
 
 
 async def within(

@@ -1,8 +1,8 @@
 """Coverage use cases: one exact snapshot of the territory, read three ways (table, communes, suggestions).
 
 A snapshot is three SQL statements: the territory's communes, the counted places, and the exact
-geodesic distance (and `ST_DWithin` at the radius) of each commune to the few places that may be its
-nearest, found in memory by chord bounds (`geometry.nearest_candidates`). So "covered" means exactly
+geodesic distance (`ST_Distance`) of each commune to the few places that may be its nearest, found in
+memory by chord bounds (`geometry.nearest_candidates`). So "covered" means exactly
 what PostGIS says: `ST_DWithin(place, commune centre, radius)` on geography for at least one counted
 place, and the nearest place and its distance are PostGIS's `ST_Distance` minimum.
 """
@@ -28,6 +28,8 @@ from reseau_api.coverage.schemas import (
     SuggestionList,
 )
 from reseau_api.places.filters import PlaceFilters
+
+EXACT_BAND_M = 1e-6
 
 
 @dataclass
@@ -56,13 +58,22 @@ async def snapshot(session: AsyncSession, filters: PlaceFilters, params: Coverag
     place_lat = np.array([p["lat"] for p in places], dtype=np.float64)
     commune_of, place_of = await run_in_threadpool(
         geometry.nearest_candidates, geometry.ecef(lon, lat), geometry.ecef(place_lon, place_lat))
-    measured = await queries.measure(session, lon[commune_of].tolist(), lat[commune_of].tolist(),
-                                     place_lon[place_of].tolist(), place_lat[place_of].tolist(), params.radius_m)
-    distance_of = np.array([r["d"] for r in measured], dtype=np.float64)
-    within = np.array([r["within"] for r in measured], dtype=bool)
+    distance_of = np.array(await queries.distances(
+        session, lon[commune_of].tolist(), lat[commune_of].tolist(),
+        place_lon[place_of].tolist(), place_lat[place_of].tolist()), dtype=np.float64)
+    # ST_Distance rounds to 1e-8 m: beyond a micrometre from the radius it agrees with ST_DWithin,
+    # which settles the (rare) pairs closer than that.
+    within = distance_of <= params.radius_m
+    close = np.flatnonzero(np.abs(distance_of - params.radius_m) <= EXACT_BAND_M)
+    if len(close):
+        c, p = commune_of[close], place_of[close]
+        settled = await queries.within(session, lon[c].tolist(), lat[c].tolist(), place_lon[p].tolist(),
+                                       place_lat[p].tolist(), params.radius_m)
+        within[close] = False
+        within[close[settled]] = True
     nearest = np.full(len(communes), -1, dtype=np.int64)
     distance = np.full(len(communes), np.inf)
-    if len(measured):
+    if len(distance_of):
         # Per commune, the smallest distance; ties go to the smallest place id (places are in id order).
         order = np.lexsort((place_of, distance_of, commune_of))
         first = order[np.r_[True, commune_of[order][1:] != commune_of[order][:-1]]]
