@@ -15,10 +15,9 @@ Loader = Callable[[AsyncSession, bool], Awaitable[str]]
 
 
 def loaders() -> list[Loader]:
-    from reseau_api.coverage.demo import refresh_statistics
     from reseau_api.places.demo import load_census
 
-    return [load_census, refresh_statistics]
+    return [load_census]
 
 
 async def load_demo_data(*, only_if_empty: bool) -> str:

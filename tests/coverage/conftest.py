@@ -9,10 +9,8 @@ from reseau_api.places.demo import load_census
 
 @pytest.fixture
 async def demo_places(session: AsyncSession) -> dict[str, str]:
-    """Loads the 165 census places; returns place id -> census id. Statistics are refreshed so that
-    the planner sees them (ANALYZE counts the transaction's own rows; rolled back with it)."""
+    """Loads the 165 census places; returns place id -> census id."""
     summary = await load_census(session, False)
     assert "165 loaded" in summary
-    await session.execute(text("ANALYZE place"))
     rows = await session.execute(text("SELECT id::text, source_id FROM place"))
     return {place_id: source_id for place_id, source_id in rows}

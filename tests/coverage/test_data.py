@@ -41,16 +41,6 @@ async def test_communes_are_found_by_geodesic_index(session: AsyncSession) -> No
     assert "ix_commune_geog" in plan
 
 
-async def test_demo_step_refreshes_statistics(session: AsyncSession) -> None:
-    from reseau_api.coverage.demo import refresh_statistics
-
-    summary = await refresh_statistics(session, True)
-    assert summary.startswith(f"coverage: 4453 communes, 2021 population {REGION_POPULATION_2021}")
-    analysed = (await session.execute(text(
-        "SELECT reltuples FROM pg_class WHERE relname = 'commune'"))).scalar_one()
-    assert analysed == 4453
-
-
 SOURCE_HEADER = ("insee_com,insee_reg,insee_dep,commune,commune_article,code_postal,commune_type,insee_parente,"
                  "lat,lng,superficie_km2,population_2021\n")
 
