@@ -54,7 +54,7 @@ def _cached(request: Request, body: bytes, response_class: type[Response] = Resp
     responses={**_NOT_MODIFIED, **problem_responses(400)},
 )
 async def get_coverage(
-    request: Request, session: SessionDep, filters: CountedPlacesDep, params: CoverageParamsDep,
+    request: Request, session: SessionDep, params: CoverageParamsDep, filters: CountedPlacesDep,
 ) -> Response:
     filters = await resolve_open_at(session, filters)
     table = await service.coverage_table(session, filters, params)
@@ -84,7 +84,6 @@ def _wants_geojson(request: Request, f: str | None) -> bool:
 async def list_coverage_communes(
     request: Request,
     session: SessionDep,
-    filters: CountedPlacesDep,
     params: CoverageParamsDep,
     couverte: Annotated[bool | None, Query(description="true: covered communes only; false: uncovered only")]
     = None,
@@ -94,6 +93,8 @@ async def list_coverage_communes(
                                 description="Items per page (up to 5000: the whole region)")] = DEFAULT_LIMIT,
     curseur: Annotated[str | None, Query(description="Opaque cursor from a `next` link", max_length=512)] = None,
     f: Annotated[Literal["json", "geojson"] | None, Query(description="Output format")] = None,
+    *,
+    filters: CountedPlacesDep,
 ) -> Response:
     geojson = _wants_geojson(request, f)
     filters = await resolve_open_at(session, filters)
@@ -117,8 +118,8 @@ async def list_coverage_communes(
     responses={**_NOT_MODIFIED, **problem_responses(400)},
 )
 async def list_coverage_suggestions(
-    request: Request, session: SessionDep, filters: CountedPlacesDep, params: CoverageParamsDep,
-    n: SuggestionCount = 5,
+    request: Request, session: SessionDep, params: CoverageParamsDep, n: SuggestionCount = 5,
+    *, filters: CountedPlacesDep,
 ) -> Response:
     filters = await resolve_open_at(session, filters)
     result = await service.suggestions(session, filters, params, n)
