@@ -93,10 +93,12 @@ class Coverage:
 def coverage_matrix(targets: np.ndarray, candidates: np.ndarray, radius_m: float) -> Coverage:
     """The coverage of `targets` by `candidates` ((n, 3) ECEF arrays) within a geodesic radius.
 
-    Squared chords are summed from coordinate differences (centred on the candidates: rounding stays
-    around 1e-9 m, far inside the millimetre of slack), without BLAS, whose threads cost more than they
-    save here. Dense on purpose: at most 4.5k x 4.5k booleans (20 MB) for the region, and every later
-    step is a vectorised pass over it.
+    Squared chords are summed from coordinate differences, in float32 on coordinates centred on the
+    candidates, without BLAS (whose threads cost more than they save here). float32 rounding is at most
+    a few ulps of the largest coordinate (about 0.1 m for a region 600 km wide, plus 1e-7 of the chord);
+    a slack of 16 ulps on both bounds absorbs it, widening the undecided band that PostGIS settles.
+    Dense on purpose: at most 4.5k x 4.5k booleans (20 MB) for the region, and every later step is a
+    vectorised pass over it.
     """
     target_order = np.argsort(targets[:, 2], kind="stable")
     candidate_order = np.argsort(candidates[:, 2], kind="stable")
@@ -106,8 +108,6 @@ def coverage_matrix(targets: np.ndarray, candidates: np.ndarray, radius_m: float
     centre = candidates.mean(axis=0) if len(candidates) else np.zeros(3)
     t_all = (targets[target_order] - centre).astype(np.float32)
     c_all = (candidates[candidate_order] - centre).astype(np.float32)
-    # float32 halves the memory traffic; its rounding (a few ulps of the largest coordinate, 3 cm
-    # for a region) widens the undecided band, which PostGIS settles anyway.
     extent = float(max(np.abs(t_all).max(initial=0), np.abs(c_all).max(initial=0)))
     surely, maybe = chord_bounds(radius_m, slack_m=max(SLACK_M, 16 * float(np.spacing(np.float32(extent)))))
     surely2, maybe2 = np.float32(surely * surely), np.float32(maybe * maybe)
