@@ -1,7 +1,7 @@
 """Members: organisations, API keys (prefix + SHA-256 only), place history; place -> organisation FK.
 
 Revision ID: 0020
-Revises: 0003
+Revises: 0010
 Create Date: 2026-11-28 12:29:41.459540
 """
 from collections.abc import Sequence

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from reseau_api.ami.router import router as ami_router
+from reseau_api.coverage.router import router as coverage_router
 from reseau_api.geo.router import tiles_router
 from reseau_api.members.router import keys_router, organisations_router
 from reseau_api.opendata.imports_router import router as imports_router
@@ -21,3 +22,4 @@ api_router.include_router(keys_router)
 api_router.include_router(opendata_router)
 api_router.include_router(imports_router)
 api_router.include_router(tiles_router)
+api_router.include_router(coverage_router)
