@@ -22,7 +22,7 @@ run: install
 
 test: install
 	$(CLI) db up
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist load
 
 db-up: install
 	$(CLI) db up

@@ -17,7 +17,16 @@ from reseau_api.core.db import get_session
 from reseau_api.main import app
 
 SETTINGS = get_settings()
-TEST_DB_NAME = os.environ.get("RESEAU_TEST_DB_NAME", "reseau_test")
+# Under pytest-xdist each worker gets its own databases (suffix _gw0, _gw1…).
+WORKER_SUFFIX = f"_{os.environ['PYTEST_XDIST_WORKER']}" if "PYTEST_XDIST_WORKER" in os.environ else ""
+
+
+def worker_db(name: str) -> str:
+    """The name of a test database for this worker."""
+    return name + WORKER_SUFFIX
+
+
+TEST_DB_NAME = worker_db(os.environ.get("RESEAU_TEST_DB_NAME", "reseau_test"))
 TEST_DATABASE_URL = (
     make_url(SETTINGS.effective_database_url).set(database=TEST_DB_NAME).render_as_string(hide_password=False)
 )

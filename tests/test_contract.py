@@ -21,9 +21,9 @@ from reseau_api.core import cluster
 from reseau_api.core.db import get_session
 from reseau_api.main import create_app
 from reseau_api.seed import loaders
-from tests.conftest import SETTINGS, TEST_DATABASE_URL, alembic_config
+from tests.conftest import SETTINGS, TEST_DATABASE_URL, alembic_config, worker_db
 
-CONTRACT_DB = "reseau_test_contract"
+CONTRACT_DB = worker_db("reseau_test_contract")
 CONTRACT_URL = make_url(TEST_DATABASE_URL).set(database=CONTRACT_DB).render_as_string(hide_password=False)
 
 app = create_app()

@@ -14,9 +14,9 @@ from reseau_api.core import cluster
 from reseau_api.core.config import get_settings
 from reseau_api.core.migration_filters import include_object
 from reseau_api.models import Base
-from tests.conftest import TEST_DATABASE_URL, alembic_config
+from tests.conftest import TEST_DATABASE_URL, alembic_config, worker_db
 
-MIGRATIONS_DB = "reseau_test_migrations"
+MIGRATIONS_DB = worker_db("reseau_test_migrations")
 SCHEMA_SNAPSHOT = """
     SELECT 'column', table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable
            || ' ' || coalesce(column_default, '')

@@ -15,9 +15,9 @@ from reseau_api.ami.service import SHIPPED_FILE
 from reseau_api.core import cluster
 from reseau_api.core.config import get_settings
 from tests.ami.conftest import csv_file, row
-from tests.conftest import TEST_DATABASE_URL, alembic_config
+from tests.conftest import TEST_DATABASE_URL, alembic_config, worker_db
 
-CLI_DB = "reseau_test_ami_cli"
+CLI_DB = worker_db("reseau_test_ami_cli")
 CLI = Path(sys.executable).parent / "reseau-api"
 
 

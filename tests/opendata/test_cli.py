@@ -21,11 +21,11 @@ from sqlalchemy.pool import NullPool
 
 from reseau_api.core import cluster
 from reseau_api.opendata import exports
-from tests.conftest import SETTINGS, TEST_DATABASE_URL, alembic_config
+from tests.conftest import SETTINGS, TEST_DATABASE_URL, alembic_config, worker_db
 from tests.opendata.conftest import EXCERPT
 
 CLI = str(Path(sys.executable).parent / "reseau-api")
-CLI_DB = "reseau_test_cli"
+CLI_DB = worker_db("reseau_test_cli")
 
 
 @pytest.fixture(scope="module")

@@ -77,8 +77,8 @@ def finish_schema(schema: dict[str, Any]) -> dict[str, Any]:
             default_422 = responses.get("422", {})
             if "HTTPValidationError" in str(default_422):
                 del responses["422"]
-            if operation.get("parameters"):
-                _declare(responses, 400)
+            if operation.get("parameters") or operation.get("requestBody"):
+                _declare(responses, 400)  # bad parameter, or a body that cannot even be parsed
             if operation.get("requestBody"):
                 _declare(responses, 413)
                 _declare(responses, 422)
