@@ -17,7 +17,6 @@ from reseau_api.core.observability import ObservabilityMiddleware, configure_log
 from reseau_api.core.openapi import install_openapi
 from reseau_api.geo.router import root_router as geo_root_router
 from reseau_api.health.router import router as health_router
-from reseau_api.opendata.settings import get_opendata_settings
 
 DESCRIPTION = """\
 Open directory API of the **Occitanie tiers-lieux network**: coworking spaces, fablabs, shared
@@ -57,7 +56,7 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(
         RequestGuardMiddleware, max_body_bytes=settings.max_body_bytes,
-        large_bodies={"/v1/imports": get_opendata_settings().import_max_bytes},
+        large_bodies={"/v1/imports": get_settings().import_max_bytes},
     )
     # Public reads are open to any origin; writes are meant for servers and the CLI, not browsers.
     app.add_middleware(

@@ -239,3 +239,16 @@ async def test_405_lists_every_method_of_a_path_served_by_several_routes(client:
     assert detail.headers["allow"] == "DELETE, GET, PATCH"
     literal = await client.put("/v1/cles/moi")  # the literal path wins over /v1/cles/{key_id}
     assert literal.headers["allow"] == "GET"
+
+
+async def test_repeated_failures_are_throttled_per_client(client: httpx.AsyncClient) -> None:
+    """After the budget of failed attempts (10 by default), 429 with Retry-After, even for a valid-looking key."""
+    bogus = {"Authorization": "Bearer rsx_abcdefgh_" + "x" * 43}
+    statuses = [(await client.get("/v1/cles/moi", headers=bogus)).status_code for _ in range(12)]
+    assert statuses[:10] == [401] * 10
+    assert statuses[10:] == [429, 429]
+    throttled = await client.get("/v1/cles/moi", headers=bogus)
+    assert throttled.headers["content-type"] == "application/problem+json"
+    assert int(throttled.headers["retry-after"]) >= 1
+    # Anonymous public reads are not affected.
+    assert (await client.get("/v1/lieux")).status_code == 200

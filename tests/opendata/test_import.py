@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reseau_api.core.config import get_settings
 from reseau_api.opendata import importer
 from reseau_api.opendata.exceptions import ImportFileError, ImportFileTooLarge
-from reseau_api.opendata.settings import get_opendata_settings
 from reseau_api.places import service
 from reseau_api.places.schemas import PlaceWrite
 from tests.factories import make_place
@@ -153,10 +153,10 @@ async def test_file_level_errors(session: AsyncSession, monkeypatch: pytest.Monk
         await run_import(session, b"nom;telephone_fixe\nA;0561000000\n", source="s")
     with pytest.raises(ImportFileError, match="of mapping 'cget-2019' not in the file"):
         await run_import(session, b"nom\nA\n", mapping="cget-2019")
-    monkeypatch.setattr(get_opendata_settings(), "import_max_bytes", 2048)
+    monkeypatch.setattr(get_settings(), "import_max_bytes", 2048)
     with pytest.raises(ImportFileTooLarge, match=re.escape("more than 2048 (RESEAU_IMPORT_MAX_BYTES)")):
         await run_import(session, native_csv(*ROWS * 20), source="s")
-    monkeypatch.setattr(get_opendata_settings(), "import_max_rows", 2)
+    monkeypatch.setattr(get_settings(), "import_max_rows", 2)
     with pytest.raises(ImportFileError, match="more than 2 rows"):
         await run_import(session, native_csv(*ROWS), source="s")
     assert await place_count(session) == 0

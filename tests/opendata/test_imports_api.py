@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reseau_api.opendata.settings import get_opendata_settings
+from reseau_api.core.config import get_settings
 from tests.members.factories import make_key, make_organisation
 from tests.opendata.conftest import EXCERPT, place_count
 
@@ -99,6 +99,6 @@ async def test_unusable_files_are_a_422(
 
 
 async def test_too_large_is_a_413(client: httpx.AsyncClient, as_admin, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(get_opendata_settings(), "import_max_bytes", 2048)
+    monkeypatch.setattr(get_settings(), "import_max_bytes", 2048)
     response = await client.post("/v1/imports", files={"fichier": excerpt()}, data={"mapping": "cget-2019"})
     assert response.status_code == 413 and "RESEAU_IMPORT_MAX_BYTES" in response.json()["detail"]

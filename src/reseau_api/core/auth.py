@@ -16,17 +16,17 @@ import secrets
 import string
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from reseau_api.core.config import get_settings
 from reseau_api.core.db import SessionDep
 from reseau_api.core.errors import Forbidden, InvalidParameter, TooManyRequests, Unauthorized
 from reseau_api.members.models import ApiKey
@@ -45,15 +45,6 @@ bearer_scheme = HTTPBearer(
     auto_error=False, scheme_name="cle_api",
     description="An API key issued by the network's animators: `Authorization: Bearer rsx_…`.",
 )
-
-
-class AuthSettings(BaseSettings):
-    """Write limits per key (environment: RESEAU_WRITE_RATE_PER_MINUTE, RESEAU_WRITE_BURST)."""
-
-    model_config = SettingsConfigDict(env_prefix="RESEAU_", env_file=".env", extra="ignore")
-
-    write_rate_per_minute: float = Field(default=60, gt=0)
-    write_burst: int = Field(default=20, ge=1)
 
 
 @dataclass(frozen=True)
@@ -104,11 +95,30 @@ def _refuse_keys_in_url(request: Request) -> None:
 async def optional_member(request: Request, session: SessionDep) -> Member | None:
     """The caller when a key is sent, None when none is; any bad key is a 401 (never ignored).
 
+    Repeated failures from one client address are throttled: once its budget of failed attempts is
+    spent, it gets 429 with `Retry-After` before its key is even looked at (guessing keys is pointless,
+    but it should not cost the database either).
+
     Routes where a key is optional declare `security: [{}, {"cle_api": []}]` themselves."""
     _refuse_keys_in_url(request)
     header = request.headers.get("authorization")
     if header is None:
         return None
+    client = request.client.host if request.client else "unknown"
+    wait = _auth_failures.wait(client)
+    if wait > 0:
+        raise TooManyRequests(
+            f"Too many failed authentications from this address; retry in {wait:.0f} s.",
+            retry_after_s=int(wait) + 1,
+        )
+    try:
+        return await _authenticate(session, header)
+    except Unauthorized:
+        _auth_failures.take(client)
+        raise
+
+
+async def _authenticate(session: AsyncSession, header: str) -> Member:
     scheme, _sep, credentials = header.partition(" ")
     if scheme.lower() != "bearer" or not credentials.strip():
         raise Unauthorized("Malformed Authorization header: expected `Bearer <key>`.", error="invalid_request")
@@ -149,9 +159,17 @@ class TokenBucket:
         self.rate = rate_per_minute / 60.0
         self.burst = burst
         self.clock = clock
-        self._buckets: dict[uuid.UUID, tuple[float, float]] = {}
+        self._buckets: dict[Hashable, tuple[float, float]] = {}
 
-    def take(self, key_id: uuid.UUID) -> float:
+    def wait(self, key: Hashable) -> float:
+        """Seconds until `key` has a token again (0 when it has one), without consuming it."""
+        if key not in self._buckets:
+            return 0.0
+        tokens, last = self._buckets[key]
+        tokens = min(float(self.burst), tokens + (self.clock() - last) * self.rate)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+
+    def take(self, key_id: Hashable) -> float:
         """Consume one token: 0 when allowed, else the seconds to wait for the next token."""
         now = self.clock()
         tokens, last = self._buckets.get(key_id, (float(self.burst), now))
@@ -166,8 +184,8 @@ class TokenBucket:
         return 0.0
 
 
-_settings = AuthSettings()
-_write_limiter = TokenBucket(_settings.write_rate_per_minute, _settings.write_burst)
+_write_limiter = TokenBucket(get_settings().write_rate_per_minute, get_settings().write_burst)
+_auth_failures = TokenBucket(get_settings().auth_failures_per_minute, get_settings().auth_failure_burst)
 
 
 def get_write_limiter() -> TokenBucket:

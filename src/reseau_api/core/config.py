@@ -36,6 +36,17 @@ class Settings(BaseSettings):
     map_basemap_url: str = ""
     map_basemap_attribution: str = ""
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+
+    # Writes per API key (token bucket, per worker process), and failed authentications per client IP.
+    write_rate_per_minute: float = Field(default=60, gt=0)
+    write_burst: int = Field(default=20, ge=1)
+    auth_failures_per_minute: float = Field(default=10, gt=0)
+    auth_failure_burst: int = Field(default=10, ge=1)
+
+    # Bulk import (CLI and POST /v1/imports)
+    import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    import_max_rows: int = Field(default=20_000, ge=1)
+
     region_departements: list[str] = [
         "09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82",
     ]

@@ -82,6 +82,9 @@ def finish_schema(schema: dict[str, Any]) -> dict[str, Any]:
             if operation.get("requestBody"):
                 _declare(responses, 413)
                 _declare(responses, 422)
+            if operation.get("security"):  # any key sent is checked; failures are throttled per client
+                _declare(responses, 401)
+                _declare(responses, 429)
             if path != "/health/live":
                 _declare(responses, 503)
     return schema

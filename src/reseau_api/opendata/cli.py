@@ -19,7 +19,6 @@ from reseau_api.opendata import exports, importer, mednum
 from reseau_api.opendata import mapping as mappings
 from reseau_api.opendata.exceptions import ImportFileError
 from reseau_api.opendata.report import ImportReport
-from reseau_api.opendata.settings import get_opendata_settings
 
 lieux_app = typer.Typer(help="Places: bulk import from CSV or GeoJSON.", no_args_is_help=True)
 T = TypeVar("T")
@@ -63,7 +62,7 @@ def import_places(
     """Import places: every row validated like the API; all or nothing unless --partiel; re-runs update."""
     if moderation not in ("publie", "a_valider"):
         _fail("--moderation must be publie or a_valider")
-    limit = get_opendata_settings().import_max_bytes
+    limit = get_settings().import_max_bytes
     if file.stat().st_size > limit:
         _fail(f"{file} has {file.stat().st_size} bytes, more than {limit} (RESEAU_IMPORT_MAX_BYTES)")
     try:

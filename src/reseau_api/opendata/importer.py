@@ -14,12 +14,12 @@ from uuid import UUID
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reseau_api.core.config import get_settings
 from reseau_api.opendata import native, reader
 from reseau_api.opendata.exceptions import ImportFileError, ImportFileTooLarge
 from reseau_api.opendata.mapping import Mapping
 from reseau_api.opendata.native import PlaceInput, Reason
 from reseau_api.opendata.report import ImportReport, RowResult, Status
-from reseau_api.opendata.settings import get_opendata_settings
 from reseau_api.places import service
 from reseau_api.places.exceptions import PositionOutsideDepartment
 from reseau_api.places.models import Place
@@ -118,7 +118,7 @@ async def run_import(
     Raises ImportFileError when the file as a whole cannot be read (no row is stored then).
     """
     options = options or ImportOptions()
-    limits = get_opendata_settings()
+    limits = get_settings()
     if len(content) > limits.import_max_bytes:
         raise ImportFileTooLarge(
             f"the file has {len(content)} bytes, more than {limits.import_max_bytes} (RESEAU_IMPORT_MAX_BYTES)")

@@ -9,13 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 
 from reseau_api.core.auth import AdminMember
+from reseau_api.core.config import get_settings
 from reseau_api.core.db import SessionDep
 from reseau_api.core.openapi import problem_responses
 from reseau_api.opendata import importer
 from reseau_api.opendata import mapping as mappings
 from reseau_api.opendata.exceptions import ImportFileError, ImportFileRejected, ImportRowsRejected, ImportTooLarge
 from reseau_api.opendata.schemas import ImportReportRead
-from reseau_api.opendata.settings import get_opendata_settings
 
 router = APIRouter(prefix="/imports", tags=["open data"])
 
@@ -39,7 +39,7 @@ async def create_import(
     Answers the report: per row `accepte`, `mis_a_jour`, `inchange` or `rejete` with its reasons.
     When rows are rejected in all-or-nothing mode: 422, nothing stored, the report in `rapport`.
     Administrators only."""
-    limit = get_opendata_settings().import_max_bytes
+    limit = get_settings().import_max_bytes
     content = await fichier.read(limit + 1)
     if len(content) > limit:
         raise ImportTooLarge(f"the file exceeds {limit} bytes (RESEAU_IMPORT_MAX_BYTES)")
