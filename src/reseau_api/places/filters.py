@@ -178,7 +178,7 @@ async def resolve_open_at(session: AsyncSession, filters: PlaceFilters) -> Place
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 
 
-def place_filters(
+async def place_filters(
     q: Annotated[str | None, Query(min_length=1, max_length=200,
                                    description="French full text over name, description, commune and types; "
                                                "accent-insensitive, prefix- and typo-tolerant")] = None,

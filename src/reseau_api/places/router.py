@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from reseau_api.core.db import SessionDep
+from reseau_api.core.db import ReadSessionDep
 from reseau_api.core.geo import GeoJSONResponse
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
@@ -56,7 +56,7 @@ def _wants(request: Request, f: str | None) -> str:
 )
 async def list_places(
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
     filters: PlaceFiltersDep,
     tri: Annotated[Literal["nom", "-maj_le", "distance", "pertinence"] | None,
                    Query(description="Order of results")] = None,
@@ -95,7 +95,7 @@ async def list_places(
 async def get_place(
     id_or_slug: Annotated[str, Path(max_length=120, description="UUID or slug")],
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
 ) -> Response:
     """The full record of a published place, by UUID or slug, with `ETag` and `Last-Modified`.
     Send `If-None-Match` with the ETag to get `304 Not Modified` when it has not changed."""
