@@ -14,6 +14,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import asyncpg
@@ -60,11 +61,10 @@ def clusters() -> Iterator[tuple[Settings, Settings]]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def server(clusters: tuple[Settings, Settings]) -> Iterator[str]:
-    primary, replica = clusters
+@contextmanager
+def running_server(database_url: str, read_url: str) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": plain_dsn(primary), "DATABASE_READ_URL": plain_dsn(replica),
+    env = {**os.environ, "DATABASE_URL": database_url, "DATABASE_READ_URL": read_url,
            "RESEAU_LOG_LEVEL": "warning"}
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "uvicorn", "reseau_api.main:app", "--port", str(port), "--log-level", "warning"],
@@ -78,9 +78,18 @@ def server(clusters: tuple[Settings, Settings]) -> Iterator[str]:
                 break
         except httpx.TransportError:
             time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(10)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def server(clusters: tuple[Settings, Settings]) -> Iterator[str]:
+    primary, replica = clusters
+    with running_server(plain_dsn(primary), plain_dsn(replica)) as base:
+        yield base
 
 
 def insert_place(primary: Settings, name: str) -> str:
@@ -150,3 +159,17 @@ def test_other_requests_use_the_primary(clusters: tuple[Settings, Settings], ser
     assert ready.status_code == 200
     assert "reseau-api" in application_names(primary)  # the readiness probe's (primary) pool
     assert "reseau-api" not in application_names(replica)
+
+
+def test_reads_fall_back_to_the_primary_when_the_replica_is_down(clusters: tuple[Settings, Settings]) -> None:
+    """The documented failover: list the replica, then the primary, with target_session_attrs=prefer-standby."""
+    primary, replica = clusters
+    read_url = (f"postgresql://reseau@/{primary.db_name}?host=127.0.0.1:{replica.pg_port}"
+                f"&host=127.0.0.1:{primary.pg_port}&target_session_attrs=prefer-standby")
+    place = insert_place(primary, "Tiers-lieu Bascule")
+    with running_server(plain_dsn(primary), read_url) as base:
+        wait_for(f"{base}/v1/lieux/{place}", 200, within_s=10)
+        assert "reseau-api-read" in application_names(replica)
+        cluster.stop(replica, mode="immediate")  # last test of the module: the replica stays down
+        wait_for(f"{base}/v1/lieux/{place}", 200, within_s=5)
+        assert "reseau-api-read" in application_names(primary)

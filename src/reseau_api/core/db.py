@@ -1,6 +1,5 @@
 """Database engine, sessions and the declarative base."""
 
-import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -77,6 +76,7 @@ def _drop_dead_connections(engine: AsyncEngine) -> None:
     server) is replaced at once, for free; one idle for more than PING_AFTER_IDLE_S is pinged first.
     Raising DisconnectionError makes the pool discard it and connect anew (or fail fast: 503).
     """
+    import time
 
     @event.listens_for(engine.sync_engine.pool, "checkin")
     def _checked_in(dbapi_connection: Any, record: Any) -> None:
@@ -97,6 +97,15 @@ def _drop_dead_connections(engine: AsyncEngine) -> None:
 engine = make_engine(get_settings())
 SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
 
+
+async def get_session() -> AsyncIterator[AsyncSession]:
+    async with SessionLocal() as session:  # closing rolls back anything left uncommitted
+        yield session
+
+
+# "request" scope: the session outlives the route function, so streamed responses can still read.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="request")]
+
 # DATABASE_READ_URL set: a second engine on the read replica, for public read-only requests.
 # Unset: the same engine, so reads and writes share the primary.
 read_engine = (
@@ -106,18 +115,10 @@ read_engine = (
 ReadSessionLocal = async_sessionmaker(read_engine, expire_on_commit=False)
 
 
-async def get_session() -> AsyncIterator[AsyncSession]:
-    async with SessionLocal() as session:  # closing rolls back anything left uncommitted
-        yield session
-
-
 async def get_read_session() -> AsyncIterator[AsyncSession]:
     async with ReadSessionLocal() as session:
         yield session
 
-
-# "request" scope: the session outlives the route function, so streamed responses can still read.
-SessionDep = Annotated[AsyncSession, Depends(get_session, scope="request")]
 
 # For public GETs that may lag the primary by the replication delay (they are cached 60 s anyway).
 # Writes, and reads that must see the caller's own writes (a member's GET after a PATCH), use
