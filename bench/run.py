@@ -11,6 +11,9 @@ Environment overrides (defaults are the issue's full specification):
     BENCH_SKIP_PEER=1, BENCH_SKIP_FLOOR=1, BENCH_SKIP_DEMO=1
     BENCH_PYSPY=1                      record a py-spy flame graph of the API worker per scenario
     BENCH_OUTPUT=bench/results         where the report goes (YYYY-MM-DD.md/.json, latest.md)
+    BENCH_DB_PREFIX=reseau_bench       database names: <prefix>_<size>, <prefix>_demo
+    BENCH_APP_SRC=/path/to/src         benchmark the reseau_api package found there (another checkout's
+                                       src/, e.g. a merge candidate) instead of this one; the harness stays
 """
 
 import asyncio
@@ -63,8 +66,19 @@ CONFIG = {
     "skip_demo": os.environ.get("BENCH_SKIP_DEMO") == "1",
     "pyspy": os.environ.get("BENCH_PYSPY") == "1",
     "output": Path(os.environ.get("BENCH_OUTPUT", BENCH / "results")),
+    "db_prefix": os.environ.get("BENCH_DB_PREFIX", "reseau_bench"),
+    "app_src": os.environ.get("BENCH_APP_SRC") or None,
     "seed": generate.SEED,
 }
+
+
+def app_env(**extra: str) -> dict[str, str]:
+    """The environment of the processes that run the app's code (API, migrations, seed, floor)."""
+    env = {**os.environ, **extra}
+    env.pop("DATABASE_READ_URL", None)
+    if CONFIG["app_src"]:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (CONFIG["app_src"], env.get("PYTHONPATH")) if p)
+    return env
 
 
 def log(message: str) -> None:
@@ -84,14 +98,14 @@ def database_url(name: str) -> str:
 
 
 def migrate(name: str) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url(name)}
+    env = app_env(DATABASE_URL=database_url(name))
     subprocess.run([str(VENV_BIN / "reseau-api"), "migrate"], env=env, check=True, cwd=PROJECT_ROOT,
                    stdout=subprocess.DEVNULL)
 
 
 def prepare_size_database(size: int) -> dict:
     """reseau_bench_<size>: reused when it holds this exact synthetic set, else rebuilt and loaded."""
-    name = f"reseau_bench_{size}"
+    name = f"{CONFIG['db_prefix']}_{size}"
     dsn = database_url(name)
     if asyncio.run(generate.is_loaded(dsn, size)):
         migrate(name)  # a no-op unless the schema moved on since the load
@@ -108,10 +122,10 @@ def prepare_size_database(size: int) -> dict:
 
 
 def prepare_demo_database() -> str:
-    name = "reseau_bench_demo"
+    name = f"{CONFIG['db_prefix']}_demo"
     cluster.create_database(get_settings(), name)
     migrate(name)
-    env = {**os.environ, "DATABASE_URL": database_url(name), "RESEAU_LOG_LEVEL": "warning"}
+    env = app_env(DATABASE_URL=database_url(name), RESEAU_LOG_LEVEL="warning")
     out = subprocess.run([str(VENV_BIN / "reseau-api"), "seed", "--if-empty"], env=env, check=True,
                          cwd=PROJECT_ROOT, capture_output=True, text=True)
     log(f"{name}: {' / '.join(out.stdout.strip().splitlines())}")
@@ -179,8 +193,7 @@ def server(cmd: list[str], env: dict, port: int, ready_path: str, cwd: Path, nam
 
 
 def api_server(database: str, port: int) -> "contextmanager[int]":
-    env = {**os.environ, "DATABASE_URL": database_url(database), "RESEAU_LOG_LEVEL": "warning"}
-    env.pop("DATABASE_READ_URL", None)
+    env = app_env(DATABASE_URL=database_url(database), RESEAU_LOG_LEVEL="warning")
     cmd = [str(VENV_BIN / "reseau-api"), "serve", "--port", str(port), "--workers", "1"]
     return server(cmd, env, port, "/health/ready", PROJECT_ROOT, "api")
 
@@ -320,7 +333,9 @@ def run_floor(database: str, scenario: Scenario, folder: Path) -> dict:
     cmd = [sys.executable, "-m", "bench.floor", "--dsn", database_url(database), "--paths", str(paths_file),
            "--duration", str(CONFIG["duration_s"]), "--warmup", str(CONFIG["warmup_s"]),
            "--concurrency", str(CONFIG["connections"])]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=PROJECT_ROOT).stdout
+    env = app_env()
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH")) if p)
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=PROJECT_ROOT, env=env).stdout
     result = {"label": f"floor: SQL of {scenario.id} on asyncpg", "server": "floor", "available": True,
               **json.loads(out.strip().splitlines()[-1])}
     log(f"  {'F' + scenario.id[1:]:7} {result['label']}: {result['rps']:>8} req/s  p50 {result['p50_ms']} ms  "
@@ -398,7 +413,8 @@ def versions() -> dict:
     wrk_out = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
     found["wrk"] = (wrk_out.stdout + wrk_out.stderr).split("[")[0].replace("wrk", "").strip() or None
     found.update(asyncio.run(_server_versions(database_url("postgres"))))
-    git = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    app_root = Path(CONFIG["app_src"]).parent if CONFIG["app_src"] else PROJECT_ROOT
+    git = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True, cwd=app_root)
     found["reseau_api_commit"] = git.stdout.strip() or None
     return found
 

@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     pg_data_dir: Path = PROJECT_ROOT / ".data" / "pg"
     db_name: str = "reseau"
 
-    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_pool_size: int = Field(default=20, ge=1, le=200)  # >= concurrent requests per worker: no churn
     db_max_overflow: int = Field(default=10, ge=0, le=200)
     db_pool_timeout_s: float = Field(default=2.0, gt=0)
     db_connect_timeout_s: float = Field(default=1.5, gt=0)
