@@ -36,6 +36,9 @@ def server_settings(statement_timeout_ms: int, application_name: str = "reseau-a
         # generic plan that ignores the parameters' values. For a bbox that is a disaster: planned as
         # "a few rows", a France-wide box took 300 ms instead of 9. Planning each time costs ~0.3 ms.
         "plan_cache_mode": "force_custom_plan",
+        # No parallel workers: starting one costs milliseconds (a process per query), more than the
+        # short queries of an API gain, and under concurrent load it only adds contention.
+        "max_parallel_workers_per_gather": "0",
     }
 
 
