@@ -94,6 +94,11 @@ def _ratio(result: dict, reference: dict | None) -> str:
     return f"{result['rps'] / reference['rps']:.2f}"
 
 
+def _errors(result: dict) -> str:
+    status = result.get("first_error_status")
+    return f"{result['errors']} (first: {status})" if result.get("errors") and status else str(result["errors"])
+
+
 def _size_table(run: dict) -> str:
     results = run.get("scenarios", {})
     lines = ["| id | scenario | req/s | p50 ms | p99 ms | errors | bytes/resp | API RSS MB | ÷ floor | ÷ tipg |",
@@ -106,7 +111,7 @@ def _size_table(run: dict) -> str:
             lines.append(f"| {sid} | {r['label']} | {r.get('note') or NOT_AVAILABLE} | | | | | | | |")
             continue
         lines.append(
-            f"| {sid} | {r['label']} | {r['rps']:,.0f} | {r['p50_ms']} | {r['p99_ms']} | {r['errors']} | "
+            f"| {sid} | {r['label']} | {r['rps']:,.0f} | {r['p50_ms']} | {r['p99_ms']} | {_errors(r)} | "
             f"{r.get('bytes_per_response') or ''} | {r.get('rss_peak_mb') or ''} | "
             f"{_ratio(r, results.get(floors.get(sid, '')))} | {_ratio(r, results.get(peers.get(sid, '')))} |")
     return "\n".join(lines)
@@ -143,7 +148,8 @@ def render(data: dict) -> str:
         "",
         "## Machine",
         "",
-        f"{m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; {m['os']}.",
+        f"{m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; {m['os']}. Load average at the start: "
+        f"{m.get('loadavg_start', '?')} (1, 5, 15 min): above ~0.5, other work shared the CPU.",
         "",
         "## Versions",
         "",
@@ -154,6 +160,9 @@ def render(data: dict) -> str:
         f"Measured at {int(TARGET_SIZE):,} places unless stated.",
         "",
         render_targets(data.get("targets", [])),
+        "",
+        "Where a target is missed, the profiles, plans and fixes tried are in the *Findings* section of "
+        "[bench/README.md](../README.md#findings-and-what-was-tried).",
         "",
     ]
     for size, run in sorted(data.get("sizes", {}).items(), key=lambda kv: int(kv[0])):
@@ -183,3 +192,21 @@ def render(data: dict) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def main() -> None:
+    """`python -m bench.report RESULTS.json`: evaluate and render it again, next to it (RESULTS.md)."""
+    import json
+    import sys
+    from pathlib import Path
+
+    source = Path(sys.argv[1])
+    data = json.loads(source.read_text())
+    data["targets"] = evaluate(data)
+    source.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    source.with_suffix(".md").write_text(render(data))
+    print(render_targets(data["targets"]))
+
+
+if __name__ == "__main__":
+    main()

@@ -399,7 +399,8 @@ def machine() -> dict:
     meminfo = Path("/proc/meminfo").read_text().splitlines()
     mem_kb = int(next(ln for ln in meminfo if ln.startswith("MemTotal")).split()[1])
     return {"cpu": model, "cores": os.cpu_count(), "ram_gb": round(mem_kb / 1024 / 1024, 1),
-            "kernel": platform.release(), "os": platform.platform(terse=True)}
+            "kernel": platform.release(), "os": platform.platform(terse=True),
+            "loadavg_start": ", ".join(f"{x:.2f}" for x in os.getloadavg())}
 
 
 def versions() -> dict:
