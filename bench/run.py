@@ -420,6 +420,11 @@ def versions() -> dict:
     return found
 
 
+def _shown_path(path: Path) -> str:
+    path = path.resolve()
+    return str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else str(path)
+
+
 def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk is not installed: run `make bench` (it installs it) or apt-get install wrk", file=sys.stderr)
@@ -427,7 +432,7 @@ def main() -> int:
     started = datetime.now(UTC)
     data: dict = {
         "date": started.date().isoformat(), "started_at": started.isoformat(timespec="seconds"),
-        "config": {k: (sorted(v) if isinstance(v, set) else str(v) if isinstance(v, Path) else v)
+        "config": {k: (sorted(v) if isinstance(v, set) else _shown_path(v) if isinstance(v, Path) else v)
                    for k, v in CONFIG.items()},
         "machine": machine(), "versions": versions(), "sizes": {},
     }
