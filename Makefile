@@ -6,7 +6,7 @@ CLI := $(BIN)/reseau-api
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install db-up db-down migrate seed openapi lint clean
+.PHONY: run test install db-up db-down migrate seed openapi lint clean bench
 
 $(VENV)/.installed: pyproject.toml scripts/install.sh
 	bash scripts/install.sh
@@ -45,3 +45,7 @@ lint: install
 clean:
 	-$(CLI) db down
 	rm -rf $(VENV) .data
+
+# The performance benchmark (bench/README.md); not part of `make test`.
+bench: install
+	bash bench/run.sh

@@ -31,6 +31,8 @@ workshops, digital-inclusion spaces and rural hubs, with their telework offer.
 async def lifespan(_: FastAPI) -> AsyncIterator[None]:
     yield
     await db.engine.dispose()
+    if db.read_engine is not db.engine:
+        await db.read_engine.dispose()
 
 
 def create_app() -> FastAPI:

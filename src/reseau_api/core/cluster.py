@@ -171,3 +171,39 @@ def admin_dsn(settings: Settings) -> str:
 
     url = make_url(settings.effective_database_url).set(drivername="postgresql", database="postgres")
     return url.render_as_string(hide_password=False)
+
+
+def allow_replication(settings: Settings) -> bool:
+    """Make sure the cluster accepts replication connections from 127.0.0.1; True when it had to add it.
+
+    initdb --auth=trust already writes such a line; an older or hand-made cluster may lack it.
+    """
+    pgdata = settings.pg_data_dir.resolve()
+    hba = _run(["cat", str(pgdata / "pg_hba.conf")]).stdout
+    for line in hba.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if len(fields) >= 4 and fields[0] == "host" and fields[1] == "replication" and fields[3] in (
+                "127.0.0.1/32", "all", "samehost"):
+            return False
+    _run(["sh", "-c", f"echo 'host replication {SUPERUSER} 127.0.0.1/32 trust' >> '{pgdata}/pg_hba.conf'"])
+    _run([str(bin_dir() / "pg_ctl"), "-D", str(pgdata), "reload"])
+    return True
+
+
+def start_replica(primary: Settings, replica: Settings) -> ClusterStatus:
+    """A streaming replica of the running `primary`, in replica.pg_data_dir on replica.pg_port, started.
+
+    `pg_basebackup -R` copies the primary and writes standby.signal and primary_conninfo, so the copy
+    starts as a hot standby that replays the primary's WAL as it streams in (read-only queries allowed).
+    Reused when it already exists.
+    """
+    if not (replica.pg_data_dir.resolve() / "PG_VERSION").exists():
+        allow_replication(primary)
+        pgdata = data_dir(replica)
+        result = _run([
+            str(bin_dir() / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.pg_port), "-U", SUPERUSER,
+            "-D", str(pgdata), "-R", "-X", "stream", "-c", "fast",
+        ], check=False)
+        if result.returncode != 0:
+            raise ClusterError(f"pg_basebackup failed:\n{result.stdout}\n{result.stderr}")
+    return start(replica)

@@ -17,11 +17,15 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default="", validation_alias=AliasChoices("DATABASE_URL", "RESEAU_DATABASE_URL")
     )
+    # Optional read replica (PostgreSQL streaming replica): public read-only requests go there.
+    database_read_url: str = Field(
+        default="", validation_alias=AliasChoices("DATABASE_READ_URL", "RESEAU_DATABASE_READ_URL")
+    )
     pg_port: int = DEFAULT_PG_PORT
     pg_data_dir: Path = PROJECT_ROOT / ".data" / "pg"
     db_name: str = "reseau"
 
-    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_pool_size: int = Field(default=20, ge=1, le=200)  # >= concurrent requests per worker: no churn
     db_max_overflow: int = Field(default=10, ge=0, le=200)
     db_pool_timeout_s: float = Field(default=2.0, gt=0)
     db_connect_timeout_s: float = Field(default=1.5, gt=0)
@@ -56,6 +60,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return to_asyncpg_url(self.database_url)
         return f"postgresql+asyncpg://reseau@127.0.0.1:{self.pg_port}/{self.db_name}"
+
+    @property
+    def effective_read_database_url(self) -> str:
+        """The replica's URL for the asyncpg driver, or "" when reads share the primary."""
+        return to_asyncpg_url(self.database_read_url) if self.database_read_url else ""
 
     @property
     def uses_local_cluster(self) -> bool:

@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import NullPool
@@ -26,21 +27,33 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def server_settings(statement_timeout_ms: int, application_name: str = "reseau-api") -> dict[str, str]:
+    """Session settings of the API's connections (the benchmark's floor uses the same)."""
+    return {
+        "application_name": application_name,
+        "statement_timeout": str(statement_timeout_ms),
+        # JIT compilation costs more than it saves on short spatial queries.
+        "jit": "off",
+        # asyncpg prepares and caches every statement; after five runs PostgreSQL may switch to a
+        # generic plan that ignores the parameters' values. For a bbox that is a disaster: planned as
+        # "a few rows", a France-wide box took 300 ms instead of 9. Planning each time costs ~0.3 ms.
+        "plan_cache_mode": "force_custom_plan",
+        # No parallel workers: starting one costs milliseconds (a process per query), more than the
+        # short queries of an API gain, and under concurrent load it only adds contention.
+        "max_parallel_workers_per_gather": "0",
+    }
+
+
 def make_engine(
     settings: Settings, url: str | None = None, *, pooled: bool = True, statement_timeout_ms: int | None = None,
+    application_name: str = "reseau-api",
 ) -> AsyncEngine:
     """An engine that fails fast when PostgreSQL is away, so requests answer 503 instead of hanging."""
     timeout_ms = settings.db_statement_timeout_ms if statement_timeout_ms is None else statement_timeout_ms
     options: dict[str, Any] = {
-        "pool_pre_ping": True,  # drops connections a restarted server has closed
         "connect_args": {
             "timeout": settings.db_connect_timeout_s,
-            "server_settings": {
-                "application_name": "reseau-api",
-                "statement_timeout": str(timeout_ms),
-                # JIT compilation costs more than it saves on short spatial queries.
-                "jit": "off",
-            },
+            "server_settings": server_settings(timeout_ms, application_name),
         },
     }
     if pooled:
@@ -50,7 +63,40 @@ def make_engine(
         )
     else:
         options["poolclass"] = NullPool
-    return create_async_engine(url or settings.effective_database_url, **options)
+    engine = create_async_engine(url or settings.effective_database_url, **options)
+    if pooled:
+        _drop_dead_connections(engine)
+    return engine
+
+
+# A connection that sat idle this long is pinged before use; one back from a request a moment ago is not.
+PING_AFTER_IDLE_S = 2.0
+
+
+def _drop_dead_connections(engine: AsyncEngine) -> None:
+    """Hand out only live connections, without a round trip per request.
+
+    `pool_pre_ping` would cost three (BEGIN, a ping, ROLLBACK) on every checkout, about a tenth of a
+    page request's time. Instead: a connection whose socket asyncpg already saw closed (a restarted
+    server) is replaced at once, for free; one idle for more than PING_AFTER_IDLE_S is pinged first.
+    Raising DisconnectionError makes the pool discard it and connect anew (or fail fast: 503).
+    """
+    import time
+
+    @event.listens_for(engine.sync_engine.pool, "checkin")
+    def _checked_in(dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine.pool, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        if record.driver_connection.is_closed():
+            raise DisconnectionError("connection closed by the server")
+        idle_since = record.info.get("idle_since")
+        if idle_since is not None and time.monotonic() - idle_since > PING_AFTER_IDLE_S:
+            try:
+                dbapi_connection.ping()
+            except Exception as exc:
+                raise DisconnectionError("connection failed its ping") from exc
 
 
 engine = make_engine(get_settings())
@@ -82,6 +128,30 @@ async def close_quietly(session: AsyncSession) -> None:
 
 # "request" scope: the session outlives the route function, so streamed responses can still read.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="request")]
+
+# DATABASE_READ_URL set: a second engine on the read replica, for public read-only requests.
+# Unset: the same engine, so reads and writes share the primary.
+read_engine = (
+    make_engine(get_settings(), get_settings().effective_read_database_url, application_name="reseau-api-read")
+    if get_settings().database_read_url else engine
+)
+ReadSessionLocal = async_sessionmaker(read_engine, expire_on_commit=False)
+
+
+async def get_read_session() -> AsyncIterator[AsyncSession]:
+    session = ReadSessionLocal()
+    try:
+        yield session
+    finally:
+        await close_quietly(session)
+
+
+# For public GETs that may lag the primary by the replication delay (they are cached 60 s anyway).
+# Writes, and reads that must see the caller's own writes (a member's GET after a PATCH), use
+# SessionDep. Without a replica this *is* get_session, so a test's override of it covers both.
+ReadSessionDep = Annotated[
+    AsyncSession, Depends(get_read_session if read_engine is not engine else get_session, scope="request")
+]
 
 
 async def raw_connection(session: AsyncSession) -> Any:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from reseau_api.core.auth import OptionalMember
-from reseau_api.core.db import SessionDep
+from reseau_api.core.db import ReadSessionDep, SessionDep
 from reseau_api.core.geo import GeoJSONResponse
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
@@ -60,7 +60,7 @@ def _wants(request: Request, f: str | None) -> str:
 )
 async def list_places(
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
     filters: PlaceFiltersDep,
     tri: Annotated[Literal["nom", "-maj_le", "distance", "pertinence"] | None,
                    Query(description="Order of results")] = None,
@@ -103,6 +103,7 @@ async def get_place(
     id_or_slug: Annotated[str, Path(max_length=120, description="UUID or slug")],
     request: Request,
     session: SessionDep,
+    read_session: ReadSessionDep,
     member: OptionalMember,
 ) -> Response:
     """The full record of a published place, by UUID or slug, with `ETag` and `Last-Modified`.
@@ -113,7 +114,8 @@ async def get_place(
     With an API key, the owning organisation's members and admins also see its drafts, rejected and
     archived versions (`moderation`); anyone else gets 404 for those. The ETag is the one `If-Match`
     expects when editing."""
-    place = await service.get(session, id_or_slug, published_only=False)
+    # Anonymous reads may come from a replica; a member reads its own writes on the primary.
+    place = await service.get(session if member else read_session, id_or_slug, published_only=False)
     if place is None or not can_see(member, place):
         raise PlaceNotFound(id_or_slug)
     linked_data = jsonld.wanted(request.headers.get("accept"))
