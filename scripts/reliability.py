@@ -63,7 +63,9 @@ def start_environment() -> Environment:
     settings = Settings(pg_data_dir=root / "pg", pg_port=free_port(), db_name="reseau_reliability")
     cluster.start(settings)
     cluster.create_database(settings, settings.db_name)
-    env = {**os.environ, "DATABASE_URL": settings.effective_database_url, "RESEAU_LOG_LEVEL": "warning"}
+    # The write limiter would turn most writes into 429s: this check is about durability, not throttling.
+    env = {**os.environ, "DATABASE_URL": settings.effective_database_url, "RESEAU_LOG_LEVEL": "warning",
+           "RESEAU_WRITE_RATE_PER_MINUTE": "60000", "RESEAU_WRITE_BURST": "1000"}
     cli = [sys.executable, "-m", "reseau_api.cli"]
     subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
     subprocess.run([*cli, "seed"], env=env, check=True, capture_output=True)
@@ -87,7 +89,7 @@ def start_environment() -> Environment:
 
 def create_admin_key(cli: list[str], env: dict[str, str]) -> str | None:
     """An admin key for acknowledged writes, when the members domain provides the CLI."""
-    result = subprocess.run([*cli, "cles", "create", "--admin", "--nom", "fiabilite"], env=env,
+    result = subprocess.run([*cli, "cles", "create", "--admin", "--libelle", "fiabilite"], env=env,
                             capture_output=True, text=True)
     if result.returncode != 0:
         return None
@@ -229,6 +231,76 @@ def report_outage(env: Environment, windows: list[tuple[float, float]], acknowle
     return 0 if all(checks.values()) else 1
 
 
+SOAK_PATHS = [
+    "/v1/lieux?limit=50",
+    "/v1/lieux?departement=31&limit=100",
+    "/v1/lieux?f=geojson&bbox=1.2,43.4,1.7,43.8&limit=100",
+    "/v1/lieux?f=geojson&limit=200",
+    "/v1/tuiles/12/2064/1495.mvt",
+    "/v1/tuiles/8/129/93.mvt",
+    "/v1/tuiles/6/32/23.mvt",
+]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def soak(seconds: int, connections: int) -> int:
+    """Sustained reads with wrk; memory of the API worker sampled every second."""
+    import json
+    import threading
+
+    if shutil.which("wrk") is None:
+        print("wrk is missing: apt-get install wrk (make bench installs it)", file=sys.stderr)
+        return 2
+    env = start_environment()
+    try:
+        paths_file = env.root / "paths.txt"
+        paths_file.write_text("\n".join(SOAK_PATHS) + "\n")
+        memory: list[float] = []
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(1.0):
+                memory.append(rss_mb(env.process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        result = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(ROOT / "bench" / "wrk.lua"),
+             env.base, "--", str(paths_file)],
+            capture_output=True, text=True, check=True,
+        )
+        done.set()
+        sampler.join()
+        line = next(x for x in result.stdout.splitlines() if x.startswith("BENCH_JSON"))
+        stats = json.loads(line.removeprefix("BENCH_JSON").strip())
+    finally:
+        stop_environment(env)
+    third = max(1, len(memory) // 3)
+    early, late = statistics.mean(memory[:third]), statistics.mean(memory[-third:])
+    checks = {
+        "0 errors (status >= 400 or socket errors)":
+            stats["errors_status"] == 0 and not any(stats["socket_errors"].values()),
+        "memory does not keep growing (last third within 10 % of the first)": late <= early * 1.10,
+    }
+    print(f"# Sustained read load\n\n- {seconds} s at {connections} connections over {len(SOAK_PATHS)} "
+          "paths (lists, GeoJSON, tiles at z6, z8, z12)")
+    latency = stats["latency_us"]
+    print(f"- requests: {stats['requests']}, {stats['requests'] / seconds:.0f}/s; status errors: "
+          f"{stats['errors_status']}; socket errors: {stats['socket_errors']}; "
+          f"latency p50 {latency['p50'] / 1000:.1f} ms, p99 {latency['p99'] / 1000:.1f} ms")
+    print(f"- API worker RSS: first third {early:.0f} MB, last third {late:.0f} MB, peak {max(memory):.0f} MB")
+    print("\n| check | result |\n|---|---|")
+    for name, passed in checks.items():
+        print(f"| {name} | {'met' if passed else 'MISSED'} |")
+    return 0 if all(checks.values()) else 1
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="check", required=True)
@@ -236,9 +308,13 @@ def main() -> None:
     out.add_argument("--restarts", type=int, default=5)
     out.add_argument("--up", type=float, default=3.0, help="seconds between outages")
     out.add_argument("--down", type=float, default=3.0, help="seconds PostgreSQL stays down")
+    load = sub.add_parser("soak", help="sustained reads at 32 connections")
+    load.add_argument("--seconds", type=int, default=60)
+    load.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
     if args.check == "outage":
         sys.exit(asyncio.run(outage(args.restarts, args.up, args.down)))
+    sys.exit(soak(args.seconds, args.connections))
 
 
 if __name__ == "__main__":
