@@ -60,6 +60,9 @@ class PlaceFilters:
     near: Near | None = None
     # Resolved from open_at by `resolve_open_at`: the ids open at that moment.
     open_ids: list[UUID] | None = None
+    # `q` by trigram similarity (typos) instead of full text: lists fall back to it when the full
+    # text finds nothing, so a common word never pays for similarity over every row.
+    fuzzy: bool = False
 
     def conditions(self, p: Params, alias: str = "p") -> list[str]:
         """SQL conditions (to be AND-ed) on the place table aliased `alias`."""
@@ -93,9 +96,10 @@ class PlaceFilters:
             where.append(
                 f"ST_DWithin({a}.geom::geography, {self.near_point(p)}, {p(float(self.near.radius_m), 'float8')})"
             )
-        if self.q:
-            where.append(
-                f"({a}.search_vector @@ {self.tsquery(p)} OR {p(self.q_normalised, 'text')} <% {a}.search_text)")
+        if self.q and self.fuzzy:
+            where.append(f"{p(self.q_normalised, 'text')} <% {a}.search_text")
+        elif self.q:
+            where.append(f"{a}.search_vector @@ {self.tsquery(p)}")
         if self.open_ids is not None:
             where.append(f"{a}.id = ANY({p(self.open_ids, 'uuid[]')})")
         return where
@@ -116,9 +120,10 @@ class PlaceFilters:
         return f"to_tsquery('french_unaccent', {p(query, 'text')})"
 
     def rank(self, p: Params, alias: str = "p") -> str:
-        """Relevance: full-text rank (name weighs most) plus trigram similarity for typos."""
-        return (f"(ts_rank_cd({alias}.search_vector, {self.tsquery(p)}) "
-                f"+ word_similarity({p(self.q_normalised, 'text')}, {alias}.search_text))")
+        """Relevance: full-text rank (name weighs most), or trigram similarity in fuzzy mode."""
+        if self.fuzzy:
+            return f"word_similarity({p(self.q_normalised, 'text')}, {alias}.search_text)"
+        return f"ts_rank_cd({alias}.search_vector, {self.tsquery(p)})"
 
 
 def parse_bbox(value: str | None) -> BBox | None:

@@ -8,7 +8,7 @@ import csv
 import io
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -21,7 +21,7 @@ from reseau_api.core.pagination import decode_cursor, encode_cursor
 from reseau_api.core.sql import Params
 from reseau_api.places.filters import PlaceFilters
 
-EXACT_COUNT_LIMIT = 10_000
+EXACT_COUNT_LIMIT = 1_000
 
 # The list fields of a place (PlaceSummary), minus position and distance.
 _PROPERTIES = """
@@ -125,20 +125,27 @@ async def page(
         # to ~0.5 %. Take the next rows by KNN, then every row within 1 % beyond the farthest of them
         # (sphere, indexed), and order those by the true distance: exact, and still index-bound.
         point = filters.near_point(p)
+        # Without the radius here: with it, the planner (which cannot estimate ST_DWithin) reads every
+        # row within the radius and sorts them; without, it walks the index nearest-first and stops.
+        # The radius still applies below.
+        knn_where = " AND ".join(replace(filters, near=None).conditions(p))
         knn = f"""WITH knn AS (
-            SELECT {key} AS d FROM place p WHERE {where} AND {keyset}
+            SELECT {key} AS d FROM place p WHERE {knn_where} AND {keyset}
             ORDER BY p.geom::geography <-> {point} LIMIT {limit_param}
         ), bound AS (SELECT max(d) * 1.01 + 1 AS r FROM knn)"""
         source = "place p, bound"
         within = f"ST_DWithin(p.geom::geography, {point}, bound.r, false)"
+    # The page's rows are chosen first and their JSON built after the LIMIT: otherwise a plan that
+    # sorts (a bbox denser than what the name index walks well) builds a body for every candidate row.
     sql = f"""{knn}
-        SELECT {body} AS body, {key} AS sort_key, p.id,
+        SELECT {body} AS body, p.sort_key, p.id,
                (SELECT count(*) FROM (SELECT 1 FROM place p WHERE {where}
                                       LIMIT {EXACT_COUNT_LIMIT + 1}) AS c) AS total
-        FROM {source}
-        WHERE {where} AND {keyset} AND {within}
-        ORDER BY {key} {direction}, p.id {direction}
-        LIMIT {limit_param}
+        FROM (SELECT p.*, {key} AS sort_key FROM {source}
+              WHERE {where} AND {keyset} AND {within}
+              ORDER BY {key} {direction}, p.id {direction}
+              LIMIT {limit_param}) AS p
+        ORDER BY p.sort_key {direction}, p.id {direction}
     """
     raw = await raw_connection(session)
     rows = await raw.fetch(sql, *p.values)
@@ -150,6 +157,9 @@ async def page(
         total = await raw.fetchval(
             f"SELECT count(*) FROM (SELECT 1 FROM place p WHERE {count_where} "
             f"LIMIT {EXACT_COUNT_LIMIT + 1}) AS c", *count_params.values)
+    if total == 0 and filters.q and not filters.fuzzy:  # nothing by full text: try the typo-tolerant way
+        return await page(session, replace(filters, fuzzy=True), sort=sort, limit=limit, cursor=cursor,
+                          geojson=geojson)
     estimated = total > EXACT_COUNT_LIMIT
     if estimated:
         total = await _estimated_count(raw, filters)

@@ -32,7 +32,7 @@ itself, except `services`, where every listed service is required).
 
 **Order** (`tri`): `distance` when `pres_de` is given, else `pertinence` when `q` is given, else `nom`.
 **Pages**: `limit` items (default 20, max 200); follow `next` (or the `Link: rel="next"` header) to walk
-every match exactly once. `total` is exact up to 10,000, then an estimate (`total_estime: true`).
+every match exactly once. `total` is exact up to 1,000, then an estimate (`total_estime: true`).
 
 **Formats**: JSON by default; GeoJSON (RFC 7946, lon/lat, 6 decimals) with `f=geojson` or
 `Accept: application/geo+json`; CSV of the whole filtered set (no paging, UTF-8 with BOM) with `f=csv`.
