@@ -4,6 +4,8 @@ from reseau_api.ami.models import AmiApplication, AmiDataset
 from reseau_api.core.db import Base
 from reseau_api.members.models import ApiKey, Organisation
 from reseau_api.places.models import Place, PlaceRevision
+from reseau_api.practices.models import Practice, PracticePlace, PracticeRevision
 from reseau_api.territories.models import Departement
 
-__all__ = ["AmiApplication", "AmiDataset", "ApiKey", "Base", "Departement", "Organisation", "Place", "PlaceRevision"]
+__all__ = ["AmiApplication", "AmiDataset", "ApiKey", "Base", "Departement", "Organisation", "Place", "PlaceRevision",
+           "Practice", "PracticePlace", "PracticeRevision"]
