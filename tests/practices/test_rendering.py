@@ -78,13 +78,13 @@ def inspect(html: str) -> Inspector:
 def assert_safe(html: str) -> None:
     found = inspect(html)
     assert not FORBIDDEN_TAGS & set(found.tags), html
-    for tag, name, value in found.attributes:
+    for _tag, name, value in found.attributes:
         assert not name.startswith("on"), html
         assert name != "style", html
         if name in URL_ATTRIBUTES:
             # The value as a browser sees it: entities decoded by the parser, whitespace and case folded.
             folded = "".join((value or "").split()).lower()
-            assert folded.startswith(SAFE_SCHEMES) or not (":" in folded.split("/")[0]), html
+            assert folded.startswith(SAFE_SCHEMES) or ":" not in folded.split("/")[0], html
     # Escaped text (`&lt;script&gt;`) is harmless; a real tag or an event handler inside one is not.
     assert "<script" not in html.lower()
     assert not re.search(r"<[^>]*\son\w+\s*=", html, re.IGNORECASE), html

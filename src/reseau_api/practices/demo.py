@@ -159,7 +159,7 @@ async def load_practices(session: AsyncSession, only_if_empty: bool) -> str:
     places = dict((await session.execute(
         select(Place.source_id, Place.id).where(Place.source == CENSUS_SOURCE, Place.source_id.in_(census_ids),
                                                 Place.moderation == "publie")
-    )).tuples().all())
+    )).all())
     existing = set((await session.execute(
         select(Practice.title).where(Practice.organisation_id == organisation.id))).scalars())
     loaded = 0
