@@ -35,8 +35,8 @@ def etag(entries: list[Any]) -> str:
     return f'"atom-{digest}"'
 
 
-def build(entries: list[Any], *, self_url: str, alternate_url: str, entry_url: str) -> bytes:
-    """The feed document. `entry_url` is a template with `{id}` for each entry's JSON record."""
+def build(entries: list[Any], *, self_url: str, alternate_url: str, entry_base_url: str) -> bytes:
+    """The feed document; each entry links to `<entry_base_url>/<id>`, its JSON record."""
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "fr"})
     _sub(feed, "id", FEED_ID)
     _sub(feed, "title", FEED_TITLE)
@@ -56,7 +56,7 @@ def build(entries: list[Any], *, self_url: str, alternate_url: str, entry_url: s
         _sub(item, "published", _rfc3339(entry.published_at))
         if entry.organisation:
             _sub(_sub(item, "author"), "name", entry.organisation)
-        _sub(item, "link", rel="alternate", type="application/json", href=entry_url.format(id=entry.id))
+        _sub(item, "link", rel="alternate", type="application/json", href=f"{entry_base_url}/{entry.id}")
         for theme in entry.themes:
             _sub(item, "category", term=theme, label=vocab.THEMES.get(theme, theme))
         _sub(item, "summary", entry.summary)

@@ -15,6 +15,7 @@ from reseau_api.core.db import SessionDep
 from reseau_api.core.errors import Forbidden, InvalidParameter
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
+from reseau_api.geo import links
 from reseau_api.members import service as members_service
 from reseau_api.places.dependencies import IfMatchDep, merge_patch_body
 from reseau_api.places.schemas import DepartmentCode
@@ -101,9 +102,8 @@ async def get_practices_feed(request: Request, session: SessionDep) -> Response:
     headers = {"ETag": tag, "Cache-Control": PUBLIC_CACHE}
     if tag in _etags(request.headers.get("if-none-match")):
         return Response(status_code=304, headers=headers)
-    base = str(request.url_for("list_practices"))
-    document = feed.build(entries, self_url=str(request.url_for("get_practices_feed")), alternate_url=base,
-                          entry_url=base + "/{id}")
+    base = f"{links.base_url(request)}/v1{BASE}"  # RESEAU_PUBLIC_BASE_URL behind a proxy
+    document = feed.build(entries, self_url=base + ".atom", alternate_url=base, entry_base_url=base)
     return Response(document, media_type=feed.MEDIA_TYPE, headers=headers)
 
 
