@@ -10,6 +10,7 @@ from reseau_api.opendata.imports_router import router as imports_router
 from reseau_api.opendata.router import router as opendata_router
 from reseau_api.places.edit_router import router as places_edit_router
 from reseau_api.places.router import router as places_router
+from reseau_api.practices.router import router as practices_router
 from reseau_api.vocabularies.router import router as vocabularies_router
 
 api_router = APIRouter(prefix="/v1")
@@ -23,3 +24,4 @@ api_router.include_router(opendata_router)
 api_router.include_router(imports_router)
 api_router.include_router(tiles_router)
 api_router.include_router(coverage_router)
+api_router.include_router(practices_router)

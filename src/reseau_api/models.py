@@ -5,9 +5,10 @@ from reseau_api.core.db import Base
 from reseau_api.coverage.models import Commune
 from reseau_api.members.models import ApiKey, Organisation
 from reseau_api.places.models import Place, PlaceRevision
+from reseau_api.practices.models import Practice, PracticePlace, PracticeRevision
 from reseau_api.territories.models import Departement
 
 __all__ = [
     "AmiApplication", "AmiDataset", "ApiKey", "Base", "Commune", "Departement", "Organisation", "Place",
-    "PlaceRevision",
+    "PlaceRevision", "Practice", "PracticePlace", "PracticeRevision",
 ]

@@ -17,8 +17,9 @@ Loader = Callable[[AsyncSession, bool], Awaitable[str]]
 def loaders() -> list[Loader]:
     from reseau_api.ami.demo import load_reconstructed
     from reseau_api.places.demo import load_census
+    from reseau_api.practices.demo import load_practices
 
-    return [load_census, load_reconstructed]
+    return [load_census, load_reconstructed, load_practices]
 
 
 async def load_demo_data(*, only_if_empty: bool) -> str:

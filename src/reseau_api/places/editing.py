@@ -66,6 +66,13 @@ class RevisionNotFound(NotFound):
         super().__init__(f"This place has no recorded version {version}.")
 
 
+def _edit_tag(tag: str) -> str:
+    """A place detail's ETag may carry a digest of its good practices (`"<id>-v3.bp-<hash>"`): the edit
+    precondition is about the place's own version, so the digest is dropped before comparing."""
+    head, separator, _digest = tag.partition(places_service.PRACTICES_TAG_SEPARATOR)
+    return head + '"' if separator and tag.startswith('"') and tag.endswith('"') else tag
+
+
 @dataclass(frozen=True)
 class IfMatch:
     """The entity tags an `If-Match` header lists. A weak form (`W/"…"`) of the current tag is accepted
@@ -79,7 +86,7 @@ class IfMatch:
             raise IfMatchMissing()
         if header.strip() == "*":
             raise IfMatchMissing("`If-Match: *` does not protect against lost updates: send the place's ETag.")
-        return cls(frozenset(tag.strip().removeprefix("W/") for tag in header.split(",")[:20]))
+        return cls(frozenset(_edit_tag(tag.strip().removeprefix("W/")) for tag in header.split(",")[:20]))
 
     def matches(self, place: Place) -> bool:
         return places_service.etag(place) in self.tags

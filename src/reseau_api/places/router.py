@@ -17,7 +17,8 @@ from reseau_api.places import queries, service
 from reseau_api.places.dependencies import can_see
 from reseau_api.places.exceptions import PlaceNotFound
 from reseau_api.places.filters import PlaceFiltersDep, resolve_open_at
-from reseau_api.places.schemas import PlacePage, PlaceRead
+from reseau_api.places.schemas import PlacePage, PlacePracticeRef, PlaceRead
+from reseau_api.practices import queries as practices_queries
 
 router = APIRouter(prefix="/lieux", tags=["lieux"])
 
@@ -112,14 +113,19 @@ async def get_place(
     With `Accept: application/ld+json`: its schema.org JSON-LD (Place / LocalBusiness), to embed in a page.
 
     With an API key, the owning organisation's members and admins also see its drafts, rejected and
-    archived versions (`moderation`); anyone else gets 404 for those. The ETag is the one `If-Match`
-    expects when editing."""
+    archived versions (`moderation`); anyone else gets 404 for those.
+
+    `bonnes_pratiques` lists its published good practices. The ETag is `"<id>-v<version>"`, followed by
+    `.bp-<hash>` when the place has good practices (so that it changes when they do); `If-Match` accepts it
+    as is when editing (only the `<id>-v<version>` part is compared: practices are not edited here)."""
     # Anonymous reads may come from a replica; a member reads its own writes on the primary.
-    place = await service.get(session if member else read_session, id_or_slug, published_only=False)
+    session = session if member else read_session
+    place = await service.get(session, id_or_slug, published_only=False)
     if place is None or not can_see(member, place):
         raise PlaceNotFound(id_or_slug)
     linked_data = jsonld.wanted(request.headers.get("accept"))
-    etag = jsonld.etag(place) if linked_data else service.etag(place)
+    practices = [] if linked_data else await practices_queries.published_for_place(session, place.id)
+    etag = jsonld.etag(place) if linked_data else service.detail_etag(place, practices)
     # Only published records may sit in shared caches; the others are for their owners' eyes.
     headers = {"ETag": etag, "Last-Modified": format_datetime(place.updated_at, usegmt=True),
                "Cache-Control": DETAIL_CACHE if place.moderation == "publie" else PRIVATE_CACHE,
@@ -131,7 +137,9 @@ async def get_place(
         url = str(request.url_for("get_place", id_or_slug=str(place.id)))
         document = await jsonld.place_json_ld(session, place, url=url)
         return Response(json.dumps(document, ensure_ascii=False), media_type=jsonld.MEDIA_TYPE, headers=headers)
-    return Response(service.to_read(place).model_dump_json(), media_type="application/json", headers=headers)
+    read = service.to_read(place)
+    read.bonnes_pratiques = [PlacePracticeRef(id=r.id, slug=r.slug, titre=r.title) for r in practices]
+    return Response(read.model_dump_json(), media_type="application/json", headers=headers)
 
 
 def _etags(header: str | None) -> set[str]:

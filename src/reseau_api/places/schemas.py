@@ -187,6 +187,14 @@ class PlaceSummary(BaseModel):
     distance_m: int | None = Field(default=None, description="Geodesic metres from pres_de, when given")
 
 
+class PlacePracticeRef(BaseModel):
+    """A published good practice of the place (see /v1/bonnes-pratiques)."""
+
+    id: UUID
+    slug: str
+    titre: str
+
+
 class PlaceRead(BaseModel):
     """The full record of a place."""
 
@@ -219,6 +227,9 @@ class PlaceRead(BaseModel):
     cree_le: datetime
     maj_le: datetime
     version: int
+    bonnes_pratiques: list[PlacePracticeRef] | None = Field(
+        default=None, description="Its published good practices, newest first (at most 100); in GET only, "
+                                  "null in the answers of writes")
 
 
 class PlacePage(BaseModel):

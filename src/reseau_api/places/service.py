@@ -1,6 +1,7 @@
 """Place use cases: read one, create (validated against the department), and the mapping
 between the French API fields and the columns."""
 
+import hashlib
 import re
 import unicodedata
 import uuid
@@ -20,6 +21,7 @@ from reseau_api.places.models import Place
 from reseau_api.places.schemas import PlaceRead, PlaceWrite, Position, Telework
 
 PARIS = ZoneInfo("Europe/Paris")
+PRACTICES_TAG_SEPARATOR = ".bp-"
 DEPARTMENT_TOLERANCE_M = 2000
 
 # API field -> column, for the flat fields; nested ones are mapped below.
@@ -68,6 +70,15 @@ def is_open_at(expression: str | None, moment: datetime) -> bool | None:
 def etag(place: Place) -> str:
     """Strong ETag of a place's representation: it changes exactly when `version` does."""
     return f'"{place.id}-v{place.version}"'
+
+
+def detail_etag(place: Place, practices: list[Any]) -> str:
+    """ETag of the place's detail: its version, plus a digest of its listed good practices' (id, version)
+    when it has any. `IfMatch` reduces it to `etag(place)` (see editing.py)."""
+    if not practices:
+        return etag(place)
+    digest = hashlib.sha256(",".join(f"{p.id}:{p.version}" for p in practices).encode()).hexdigest()[:16]
+    return f'"{place.id}-v{place.version}{PRACTICES_TAG_SEPARATOR}{digest}"'
 
 
 def to_read(place: Place) -> PlaceRead:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from reseau_api.core.config import get_settings
 from reseau_api.core.db import SessionDep
 from reseau_api.places import vocabulary as places_vocab
+from reseau_api.practices import vocabulary as practices_vocab
 from reseau_api.territories.models import Departement
 
 router = APIRouter(prefix="/vocabulaires", tags=["vocabulaires"])
@@ -30,6 +31,8 @@ class Vocabularies(BaseModel):
     publics: list[Term]
     moderation: list[Term]
     departements: list[DepartmentTerm]
+    thematiques: list[Term]
+    statuts_bonnes_pratiques: list[Term]
 
 
 def _terms(vocabulary: dict[str, str]) -> list[Term]:
@@ -39,7 +42,8 @@ def _terms(vocabulary: dict[str, str]) -> list[Term]:
 @router.get("", summary="List the controlled vocabularies", response_model=Vocabularies)
 async def list_vocabularies(session: SessionDep, response: Response) -> Vocabularies:
     """Codes and French labels of place types, services, statuses, project kinds, audiences,
-    moderation states, and the departments of the region (code and name)."""
+    moderation states, the departments of the region (code and name), and the themes and statuses
+    of good practices."""
     departments = (await session.execute(
         select(Departement.code, Departement.name)
         .where(Departement.code.in_(get_settings().region_departements)).order_by(Departement.code)
@@ -50,4 +54,6 @@ async def list_vocabularies(session: SessionDep, response: Response) -> Vocabula
         statuts=_terms(places_vocab.STATUSES), projets=_terms(places_vocab.PROJECT_KINDS),
         publics=_terms(places_vocab.AUDIENCES), moderation=_terms(places_vocab.MODERATION_STATES),
         departements=[DepartmentTerm(code=c, nom=n) for c, n in departments],
+        thematiques=_terms(practices_vocab.THEMES),
+        statuts_bonnes_pratiques=_terms(practices_vocab.STATUSES),
     )

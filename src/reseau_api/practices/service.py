@@ -1,0 +1,113 @@
+"""Good-practice use cases shared by reads and edits: lookup, mapping to the API, creation, places."""
+
+import uuid
+from typing import Any
+
+from pydantic_core import to_jsonable_python
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reseau_api.places.models import Place
+from reseau_api.places.service import slugify
+from reseau_api.practices import rendering
+from reseau_api.practices.exceptions import UnknownPlaces
+from reseau_api.practices.models import Practice, PracticePlace
+from reseau_api.practices.schemas import PlaceRef, PracticeRead, PracticeWrite
+
+# API field -> column, for the fields stored on the practice row (`lieux` lives in practice_place).
+_FIELDS = {"titre": "title", "resume": "summary", "contenu": "content_md", "thematiques": "themes",
+           "liens": "links", "pieces_jointes": "attachments"}
+
+
+def etag(practice: Practice) -> str:
+    """Strong ETag of a practice's representation: it changes exactly when `version` does."""
+    return f'"{practice.id}-v{practice.version}"'
+
+
+async def get(session: AsyncSession, key: str) -> Practice | None:
+    """A practice by UUID or slug, whatever its status (visibility is checked by the caller)."""
+    try:
+        condition = Practice.id == uuid.UUID(key)
+    except ValueError:
+        condition = Practice.slug == key
+    return (await session.execute(select(Practice).where(condition))).scalar_one_or_none()
+
+
+async def places_of(session: AsyncSession, practice_id: uuid.UUID) -> list[PlaceRef]:
+    """The practice's places, published ones only (a place hidden since stays linked but unlisted)."""
+    rows = (await session.execute(
+        select(Place.id, Place.slug, Place.name, Place.department_code)
+        .join(PracticePlace, PracticePlace.place_id == Place.id)
+        .where(PracticePlace.practice_id == practice_id, Place.moderation == "publie")
+        .order_by(Place.sort_name, Place.id)
+    )).all()
+    return [PlaceRef(id=r.id, slug=r.slug, nom=r.name, departement=r.department_code) for r in rows]
+
+
+async def place_ids(session: AsyncSession, practice_id: uuid.UUID) -> list[uuid.UUID]:
+    """Every linked place id (for the editable representation)."""
+    return list((await session.execute(
+        select(PracticePlace.place_id).where(PracticePlace.practice_id == practice_id)
+        .order_by(PracticePlace.place_id)
+    )).scalars())
+
+
+def to_read(practice: Practice, places: list[PlaceRef]) -> PracticeRead:
+    api = {field: getattr(practice, column) for field, column in _FIELDS.items()}
+    return PracticeRead(
+        id=practice.id, slug=practice.slug, contenu_html=practice.content_html, lieux=places,
+        organisation=practice.organisation_id, statut=practice.status,
+        motif_moderation=practice.moderation_reason, publiee_le=practice.published_at,
+        cree_le=practice.created_at, maj_le=practice.updated_at, version=practice.version, **api,
+    )
+
+
+def representation(practice: Practice, places: list[uuid.UUID]) -> dict[str, Any]:
+    """The practice as PracticeWrite fields, JSON-ready: what a merge patch applies to and history stores."""
+    data: dict[str, Any] = {field: getattr(practice, column) for field, column in _FIELDS.items()}
+    data["lieux"] = sorted(str(p) for p in places)
+    return to_jsonable_python(data)
+
+
+def apply(practice: Practice, data: PracticeWrite) -> None:
+    """Copy validated content onto the row and render its HTML."""
+    for field, column in _FIELDS.items():
+        setattr(practice, column, list(getattr(data, field)) if isinstance(getattr(data, field), list)
+                else getattr(data, field))
+    practice.content_html = rendering.render(data.contenu)
+
+
+async def set_places(session: AsyncSession, practice: Practice, ids: list[uuid.UUID]) -> None:
+    """Replace the practice's places; each must be a published place (else 422 naming `/lieux/<i>`)."""
+    if ids:
+        found = set((await session.execute(
+            select(Place.id).where(Place.id.in_(ids), Place.moderation == "publie")
+        )).scalars())
+        missing = [i for i, place_id in enumerate(ids) if place_id not in found]
+        if missing:
+            raise UnknownPlaces(missing)
+    await session.execute(delete(PracticePlace).where(PracticePlace.practice_id == practice.id))
+    session.add_all([PracticePlace(practice_id=practice.id, place_id=place_id) for place_id in ids])
+    await session.flush()
+
+
+async def unique_slug(session: AsyncSession, title: str) -> str:
+    base = slugify(title)
+    candidates = [base] + [f"{base}-{n}" for n in range(2, 100)]
+    taken = set((await session.execute(select(Practice.slug).where(Practice.slug.in_(candidates)))).scalars())
+    free = next((c for c in candidates if c not in taken), None)
+    return free or f"{base[:80]}-{uuid.uuid4().hex[:8]}"
+
+
+async def create(
+    session: AsyncSession, data: PracticeWrite, *, organisation_id: uuid.UUID | None, publish: bool,
+) -> Practice:
+    """Insert a practice (draft, or published at once) with its places. Flushes; the caller commits."""
+    practice = Practice(slug=await unique_slug(session, data.titre), organisation_id=organisation_id,
+                        status="publiee" if publish else "brouillon", published_at=func.now() if publish else None)
+    apply(practice, data)
+    session.add(practice)
+    await session.flush()
+    await set_places(session, practice, data.lieux)
+    await session.refresh(practice)
+    return practice
