@@ -67,8 +67,9 @@ async def test_object_level_authorisation_matrix_on_places(
     hidden = 403 if published else 404  # a draft's existence is not revealed to outsiders
     etag = tag(place_id, version)
     routes = {
-        "PATCH": lambda h: client.patch(f"/v1/lieux/{place_id}", json={"description": "x"},
-                                        headers={**h, "If-Match": etag, "Content-Type": "application/merge-patch+json"}),
+        "PATCH": lambda h: client.patch(
+            f"/v1/lieux/{place_id}", json={"description": "x"},
+            headers={**h, "If-Match": etag, "Content-Type": "application/merge-patch+json"}),
         "DELETE": lambda h: client.delete(f"/v1/lieux/{place_id}", headers={**h, "If-Match": etag}),
         "moderation": lambda h: client.post(f"/v1/lieux/{place_id}/moderation",
                                             json={"decision": "rejeter", "motif": "test"},
@@ -104,7 +105,8 @@ async def test_object_level_authorisation_on_good_practices(client: httpx.AsyncC
     practice = (await post_practice(client, owner_key)).json()
     pid = practice["id"]
     etag = f'"{pid}-v1"'
-    before = (await session.execute(select(Practice.version, Practice.status).where(Practice.id == uuid.UUID(pid)))).one()
+    state = select(Practice.version, Practice.status).where(Practice.id == uuid.UUID(pid))
+    before = (await session.execute(state)).one()
     for who, status in ((ANONYMOUS, 401), (MEMBER_B, 404)):
         h = headers[who]
         for response in (
@@ -117,8 +119,7 @@ async def test_object_level_authorisation_on_good_practices(client: httpx.AsyncC
                                        headers={**h, "If-Match": etag})
         assert moderation.status_code == (401 if who == ANONYMOUS else 403)  # admins only
         assert (await client.get(f"/v1/bonnes-pratiques/{pid}", headers=h)).status_code == 404  # a draft
-    after = (await session.execute(select(Practice.version, Practice.status).where(Practice.id == uuid.UUID(pid)))).one()
-    assert after == before
+    assert (await session.execute(state)).one() == before
 
 
 async def test_pending_content_never_reaches_a_public_output(client: httpx.AsyncClient, session: AsyncSession) -> None:
