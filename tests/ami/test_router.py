@@ -54,7 +54,7 @@ async def test_filters_recut_the_figures(client: httpx.AsyncClient, shipped: Imp
 
 async def test_list_pages_through_every_application(client: httpx.AsyncClient, shipped: ImportReport) -> None:
     seen: list[str] = []
-    url: str | None = "/v1/ami/candidatures?limite=50"
+    url: str | None = "/v1/ami/candidatures?limit=50"
     pages = 0
     while url:
         body = (await client.get(url)).json()
@@ -141,9 +141,9 @@ async def test_csv_of_every_statistic(client: httpx.AsyncClient, shipped: Import
     ("/v1/ami/stats/defis?defi=6", "defi"),
     ("/v1/ami/stats/besoins?besoin=subvention", "besoin"),
     ("/v1/ami/stats/structures?mise_en_reseau=peut-etre", "mise_en_reseau"),
-    ("/v1/ami/candidatures?limite=0", "limite"),
-    ("/v1/ami/candidatures?limite=501", "limite"),
-    ("/v1/ami/candidatures?apres=" + "x" * 41, "apres"),
+    ("/v1/ami/candidatures?limit=0", "limit"),
+    ("/v1/ami/candidatures?limit=501", "limit"),
+    ("/v1/ami/candidatures?curseur=" + "x" * 41, "curseur"),
     ("/v1/ami/stats", "par"),
     ("/v1/ami/stats?par=commune", "par"),
     ("/v1/ami/stats?par=defi&par=besoin&par=nature", "par"),

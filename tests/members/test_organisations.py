@@ -78,14 +78,14 @@ async def test_an_organisation_lists_its_published_places_only(
 async def test_organisations_are_listed_by_name_in_pages(client: httpx.AsyncClient, session: AsyncSession) -> None:
     for name in ("Bravo", "alpha", "Charlie"):
         await make_organisation(session, nom=name)
-    first = (await client.get("/v1/organisations?limite=2")).json()
+    first = (await client.get("/v1/organisations?limit=2")).json()
     assert first["total"] == 3
     assert [o["nom"] for o in first["items"]] == ["alpha", "Bravo"]
     second = (await client.get(first["next"].replace("http://test", ""))).json()
     assert [o["nom"] for o in second["items"]] == ["Charlie"]
     assert second["next"] is None
-    assert (await client.get("/v1/organisations?limite=0")).status_code == 400
-    assert (await client.get("/v1/organisations?limite=201")).status_code == 400
+    assert (await client.get("/v1/organisations?limit=0")).status_code == 400
+    assert (await client.get("/v1/organisations?limit=201")).status_code == 400
 
 
 async def test_unknown_and_malformed_organisation_ids(client: httpx.AsyncClient) -> None:

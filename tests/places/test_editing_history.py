@@ -93,7 +93,7 @@ async def test_history_records_every_change(client: httpx.AsyncClient, keys: dic
     assert all(c["avant"] is None for c in items[3]["changements"])
     assert len({r["date"] for r in items}) >= 1
 
-    page = await _history(client, member, place, "?limite=3")
+    page = await _history(client, member, place, "?limit=3")
     assert [r["version"] for r in page["items"]] == [4, 3, 2]
     rest = await _history(client, member, place, page["next"].split("historique")[1])
     assert [r["version"] for r in rest["items"]] == [1]

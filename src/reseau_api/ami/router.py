@@ -61,8 +61,8 @@ def _render(request: Request, model: Provenance, f: str, table: Callable[[Any], 
 )
 async def list_ami_applications(
     request: Request, session: SessionDep, filters: FiltersDep, f: FormatParam = "json",
-    limite: Annotated[int, Query(ge=1, le=500, description="Page size")] = 100,
-    apres: Annotated[str, Query(max_length=40, description="Cursor: the last id of the previous page")] = "",
+    limit: Annotated[int, Query(ge=1, le=500, description="Page size")] = 100,
+    curseur: Annotated[str, Query(max_length=40, description="Cursor from a `next` link")] = "",
 ) -> Response:
     """The applications to the 2017 call, in id order, filtered like the statistics.
 
@@ -73,9 +73,9 @@ async def list_ami_applications(
         rows = await queries.all_rows(session, filters)
         body = csv_bytes(service.COLUMNS, rows)
         return csv_response(request, body, "ami-tiers-lieux-2017-candidatures.csv")
-    page = await queries.page(session, filters, after=apres, limit=limite)
+    page = await queries.page(session, filters, after=curseur, limit=limit)
     provenance = await stats.provenance(session)
-    next_url = str(request.url.include_query_params(apres=page.next_after)) if page.next_after else None
+    next_url = str(request.url.include_query_params(curseur=page.next_after)) if page.next_after else None
     rest = orjson.dumps({"total": page.total, "next": next_url, **provenance})
     return cached(request, b'{"items":' + page.items_json.encode() + b"," + rest[1:], "application/json")
 

@@ -7,6 +7,8 @@ from fastapi import APIRouter, Query, Request, Response, status
 from reseau_api.core.auth import AdminMember, CurrentMember, WriteMember
 from reseau_api.core.db import SessionDep
 from reseau_api.core.openapi import problem_responses
+from reseau_api.core.pagination import decode_cursor, encode_cursor
+from reseau_api.core.pagination import next_url as next_url_for
 from reseau_api.members import service
 from reseau_api.members.dependencies import ManagedKey, ManagedOrganisation, ValidOrganisation
 from reseau_api.members.exceptions import ApiKeyNotFound
@@ -27,13 +29,16 @@ keys_router = APIRouter(prefix="/cles", tags=["cles"])
                           responses=problem_responses(400))
 async def list_organisations(
     request: Request, session: SessionDep,
-    limite: Annotated[int, Query(ge=1, le=200, description="Page size")] = 50,
-    decalage: Annotated[int, Query(ge=0, le=100_000, description="How many to skip")] = 0,
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size")] = 50,
+    curseur: Annotated[str | None, Query(max_length=512, description="Opaque cursor from a `next` link")] = None,
 ) -> OrganisationPage:
-    """The organisations (project holders, members of the network), by name. Public."""
-    orgs, total = await service.list_page(session, limit=limite, offset=decalage)
-    following = decalage + len(orgs)
-    next_url = (str(request.url.include_query_params(limite=limite, decalage=following))
+    """The organisations (project holders, members of the network), by name. Public.
+    Pages like `/v1/lieux`: `limit`, then follow `next` (the network has a few hundred members at most,
+    so the cursor holds an offset)."""
+    offset = int(decode_cursor(curseur, "organisations", 1)[0]) if curseur else 0
+    orgs, total = await service.list_page(session, limit=limit, offset=offset)
+    following = offset + len(orgs)
+    next_url = (next_url_for(request.url, encode_cursor("organisations", [following]))
                 if following < total else None)
     return OrganisationPage(items=[service.to_summary(o) for o in orgs], total=total, next=next_url)
 

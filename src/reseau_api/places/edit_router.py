@@ -117,15 +117,15 @@ async def moderate_place(
 )
 async def list_place_revisions(
     place: OwnedPlace, session: SessionDep, request: Request, response: Response,
-    limite: Annotated[int, Query(ge=1, le=100, description="Page size")] = 50,
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 50,
     avant: Annotated[int | None, Query(ge=1, le=1_000_000_000, description="Only versions older than this one")] = None,
 ) -> PlaceRevisionPage:
     """Every recorded change, newest first: version, date, author (key prefix, role, organisation),
     action, moderation state, reason, and each changed field with its old and new value.
     For the owning organisation's members and admins."""
-    items = await history.list_revisions(session, place.id, limit=limite, before=avant)
-    next_url = (str(request.url.include_query_params(limite=limite, avant=items[-1].version))
-                if len(items) == limite and items[-1].version > 1 else None)
+    items = await history.list_revisions(session, place.id, limit=limit, before=avant)
+    next_url = (str(request.url.include_query_params(limit=limit, avant=items[-1].version))
+                if len(items) == limit and items[-1].version > 1 else None)
     response.headers["Cache-Control"] = "private, no-store"
     return PlaceRevisionPage(items=items, next=next_url)
 

@@ -219,15 +219,15 @@ async def moderate_practice(
 )
 async def list_practice_revisions(
     practice: OwnedPractice, session: SessionDep, request: Request, response: Response,
-    limite: Annotated[int, Query(ge=1, le=100, description="Page size")] = 50,
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 50,
     avant: Annotated[int | None, Query(ge=1, le=1_000_000_000, description="Only versions older than this one")]
     = None,
 ) -> PracticeRevisionPage:
     """Every recorded change, newest first: version, date, author (key prefix, role, organisation),
     action, status, reason, and each changed field with its old and new value. Owner and admins."""
-    items = await history.list_revisions(session, practice.id, limit=limite, before=avant)
-    next_link = (str(request.url.include_query_params(limite=limite, avant=items[-1].version))
-                 if len(items) == limite and items[-1].version > 1 else None)
+    items = await history.list_revisions(session, practice.id, limit=limit, before=avant)
+    next_link = (str(request.url.include_query_params(limit=limit, avant=items[-1].version))
+                 if len(items) == limit and items[-1].version > 1 else None)
     response.headers["Cache-Control"] = PRIVATE_CACHE
     return PracticeRevisionPage(items=items, next=next_link)
 
