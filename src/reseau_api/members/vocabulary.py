@@ -4,28 +4,12 @@ The legal forms are those of the Region's 2017 AMI Tiers-Lieux call (same codes 
 plus `autre` for anything else.
 """
 
-LEGAL_FORMS: dict[str, str] = {
-    "association": "Association",
-    "auto_entrepreneur": "Auto-entrepreneur",
-    "entreprise_liberale": "Entreprise libérale",
-    "sarl": "SARL",
-    "sas": "SAS",
-    "scic": "SCIC",
-    "scop": "SCOP",
-    "epic": "EPIC",
-    "sem": "SEM",
-    "syndicat_mixte": "Syndicat mixte",
-    "commune": "Commune",
-    "epci": "EPCI",
-    "epscp": "EPSCP",
-    "autre": "Autre",
-}
+from reseau_api.ami.vocabulary import FORMES_JURIDIQUES
+from reseau_api.ami.vocabulary import NATURES as AMI_NATURES
 
-NATURES: dict[str, str] = {
-    "public": "Public",
-    "prive": "Privé",
-    "associatif": "Associatif",
-}
+# The AMI's list, shared: an organisation and an AMI application speak of the same holders.
+LEGAL_FORMS: dict[str, str] = {**FORMES_JURIDIQUES, "autre": "Autre"}
+NATURES: dict[str, str] = AMI_NATURES
 
 ROLES: dict[str, str] = {
     "admin": "Animateur du réseau (administration)",
