@@ -6,15 +6,11 @@ the primary is 404 through the API until the replica replays it.
 """
 
 import asyncio
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import asyncpg
@@ -25,7 +21,7 @@ from alembic import command
 from reseau_api.core import cluster
 from reseau_api.core.config import Settings
 from tests.conftest import alembic_config
-from tests.health.test_outage import free_port
+from tests.servers import free_port, running_server
 
 
 def plain_dsn(settings: Settings) -> str:
@@ -61,34 +57,10 @@ def clusters() -> Iterator[tuple[Settings, Settings]]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@contextmanager
-def running_server(database_url: str, read_url: str) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "DATABASE_READ_URL": read_url,
-           "RESEAU_LOG_LEVEL": "warning"}
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "uvicorn", "reseau_api.main:app", "--port", str(port), "--log-level", "warning"],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/health/live", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    try:
-        yield base
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
 @pytest.fixture(scope="module")
 def server(clusters: tuple[Settings, Settings]) -> Iterator[str]:
     primary, replica = clusters
-    with running_server(plain_dsn(primary), plain_dsn(replica)) as base:
+    with running_server({"DATABASE_URL": plain_dsn(primary), "DATABASE_READ_URL": plain_dsn(replica)}) as base:
         yield base
 
 
@@ -167,7 +139,7 @@ def test_reads_fall_back_to_the_primary_when_the_replica_is_down(clusters: tuple
     read_url = (f"postgresql://reseau@/{primary.db_name}?host=127.0.0.1:{replica.pg_port}"
                 f"&host=127.0.0.1:{primary.pg_port}&target_session_attrs=prefer-standby")
     place = insert_place(primary, "Tiers-lieu Bascule")
-    with running_server(plain_dsn(primary), read_url) as base:
+    with running_server({"DATABASE_URL": plain_dsn(primary), "DATABASE_READ_URL": read_url}) as base:
         wait_for(f"{base}/v1/lieux/{place}", 200, within_s=10)
         assert "reseau-api-read" in application_names(replica)
         cluster.stop(replica, mode="immediate")  # last test of the module: the replica stays down

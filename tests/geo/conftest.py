@@ -2,10 +2,6 @@
 real server in a subprocess that GDAL, OWSLib, Chromium talk to), and tile arithmetic."""
 
 import math
-import os
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -13,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -21,7 +16,7 @@ from sqlalchemy.pool import NullPool
 from reseau_api.core.db import raw_connection
 from reseau_api.places.demo import CENSUS_SOURCE, load_census
 from tests.conftest import TEST_DATABASE_URL
-from tests.health.test_outage import free_port
+from tests.servers import running_server
 
 TEST_SOURCE = "tests/geo"
 
@@ -128,29 +123,9 @@ async def served_data(test_database: str) -> AsyncIterator[dict[str, uuid.UUID]]
 @pytest.fixture(scope="module")
 def server(served_data: dict[str, uuid.UUID]) -> Iterator[ServedData]:
     """uvicorn in a subprocess on a free port, reading the test database."""
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": TEST_DATABASE_URL, "RESEAU_LOG_LEVEL": "warning",
-           "RESEAU_PUBLIC_BASE_URL": ""}
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "uvicorn", "reseau_api.main:app", "--port", str(port), "--log-level", "warning"],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("the test server did not become ready")
-            time.sleep(0.1)
+    env = {"DATABASE_URL": TEST_DATABASE_URL, "RESEAU_PUBLIC_BASE_URL": ""}
+    with running_server(env, wait_for="/health/ready") as base:
         yield ServedData(base, dict(served_data))
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 async def published(conn_dsn: str | None = None, where: str = "TRUE") -> list[asyncpg.Record]:

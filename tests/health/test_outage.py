@@ -3,11 +3,7 @@
 The cluster here is a second one, on its own port, so stopping it does not disturb other tests.
 """
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -20,12 +16,7 @@ from alembic import command
 from reseau_api.core import cluster
 from reseau_api.core.config import Settings
 from tests.conftest import alembic_config
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.servers import free_port, running_server
 
 
 @pytest.fixture(scope="module")
@@ -43,23 +34,8 @@ def outage_cluster() -> Iterator[Settings]:
 
 @pytest.fixture(scope="module")
 def server(outage_cluster: Settings) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": outage_cluster.effective_database_url, "RESEAU_LOG_LEVEL": "warning"}
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "uvicorn", "reseau_api.main:app", "--port", str(port), "--log-level", "warning"],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/health/live", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(10)
+    with running_server({"DATABASE_URL": outage_cluster.effective_database_url}) as base:
+        yield base
 
 
 def wait_for_status(url: str, status: int, within_s: float) -> float:
