@@ -6,7 +6,6 @@ as UTF-8 and `;` as its list separator); elsewhere, choose `;` in the import dia
 """
 
 import csv
-import hashlib
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -14,6 +13,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
+
+from reseau_api.core.http import body_etag, not_modified
 
 CACHE_CONTROL = "public, max-age=300"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -33,26 +34,14 @@ class GeoJSONBody(JSONResponse):
         return content if isinstance(content, bytes) else super().render(content)
 
 
-def etag_of(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    """RFC 9110 weak comparison: `W/` prefixes are ignored, `*` matches anything."""
-    if not if_none_match:
-        return False
-    candidates = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-    return "*" in candidates or etag in candidates
-
-
 def cached(
     request: Request, body: bytes, media_type: str, headers: dict[str, str] | None = None,
     response_class: type[Response] = Response,
 ) -> Response:
     """200 with ETag and Cache-Control, or 304 when the client already holds this exact body."""
-    etag = etag_of(body)
+    etag = body_etag(body)
     common = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
-    if _matches(request.headers.get("if-none-match"), etag):
+    if not_modified(request, etag):
         return Response(status_code=304, headers=common)
     return response_class(body, media_type=media_type, headers={**common, **(headers or {})})
 

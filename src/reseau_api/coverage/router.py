@@ -1,12 +1,12 @@
 """Territorial coverage (maillage): who lives near a counted place, and where to open the next one."""
 
-import hashlib
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
 from reseau_api.core.db import SessionDep
 from reseau_api.core.geo import GeoJSONResponse
+from reseau_api.core.http import body_etag, not_modified
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, link_header, next_url
 from reseau_api.coverage import service
@@ -36,10 +36,9 @@ in straight line on the WGS 84 spheroid, of at least one counted place. Not trav
 
 def _cached(request: Request, body: bytes, response_class: type[Response] = Response, **headers: str) -> Response:
     """The body with a public Cache-Control and a strong ETag (hash of the body), or 304."""
-    tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    tag = body_etag(body)
     all_headers = {"Cache-Control": CACHE, "ETag": tag, **headers}
-    wanted = {t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")}
-    if tag in wanted or "*" in wanted:
+    if not_modified(request, tag):
         return Response(status_code=304, headers=all_headers)
     if response_class is Response:
         return Response(body, media_type="application/json", headers=all_headers)

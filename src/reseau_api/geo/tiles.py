@@ -1,6 +1,5 @@
 """Vector tiles of places (Mapbox Vector Tile 2.1, built by PostGIS) and their TileJSON 3.0 document."""
 
-import hashlib
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -9,6 +8,7 @@ from fastapi import APIRouter, Path, Request, Response
 from reseau_api.core.db import SessionDep
 from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.geo import MVTResponse
+from reseau_api.core.http import body_etag, not_modified
 from reseau_api.core.openapi import problem_responses
 from reseau_api.geo import queries
 from reseau_api.geo.links import base_url, filter_items
@@ -40,17 +40,6 @@ PostGIS (`ST_AsMVT`), for MapLibre, Leaflet plugins, QGIS or any MVT 2.1 reader.
 """
 
 
-def _etag(body: bytes) -> str:
-    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
-
-
-def _matches(header: str | None, etag: str) -> bool:
-    if not header:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return etag in tags or "*" in tags
-
-
 @router.get(
     "/{z}/{x}/{y}.mvt", summary="Get a vector tile of places", description=_TILE_DESCRIPTION,
     response_class=MVTResponse,
@@ -77,10 +66,10 @@ async def get_tile(
         raise InvalidParameter("y", f"must be within 0..{last} at zoom {z}", location="path")
     filters = await resolve_open_at(session, filters)
     body = await queries.tile(session, filters, z, x, y)
-    etag = _etag(body)
+    etag = body_etag(body)
     cache = OPEN_NOW_CACHE if "ouvert_maintenant" in request.query_params else TILE_CACHE
     headers = {"ETag": etag, "Cache-Control": cache}
-    if _matches(request.headers.get("if-none-match"), etag):
+    if not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     if not body:
         return Response(status_code=204, headers=headers)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
+from reseau_api.core.http import not_modified
 from reseau_api.opendata import mednum, queries
 from reseau_api.places.filters import PlaceFilters
 from reseau_api.places.queries import csv_chunks
@@ -81,8 +82,7 @@ def hashed_response(request: Request, body: bytes, *, media_type: str, filename:
     etag = f'"{sha256_hex(body)}"'
     headers = {"ETag": etag, "Repr-Digest": repr_digest(body), "Cache-Control": CACHE_CONTROL,
                "Content-Disposition": f'attachment; filename="{filename}"'}
-    wanted = {tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")}
-    if etag in wanted or "*" in wanted:
+    if not_modified(request, etag):
         del headers["Content-Disposition"]
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=media_type, headers=headers)

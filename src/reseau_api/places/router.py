@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 from reseau_api.core.auth import OptionalMember
 from reseau_api.core.db import ReadSessionDep, SessionDep
 from reseau_api.core.geo import GeoJSONResponse
+from reseau_api.core.http import not_modified
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
 from reseau_api.opendata import jsonld
@@ -130,8 +131,7 @@ async def get_place(
     headers = {"ETag": etag, "Last-Modified": format_datetime(place.updated_at, usegmt=True),
                "Cache-Control": DETAIL_CACHE if place.moderation == "publie" else PRIVATE_CACHE,
                "Vary": "Accept"}
-    wanted = _etags(request.headers.get("if-none-match"))
-    if etag in wanted or "*" in wanted:
+    if not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     if linked_data:
         url = str(request.url_for("get_place", id_or_slug=str(place.id)))
@@ -141,9 +141,3 @@ async def get_place(
     read.bonnes_pratiques = [PlacePracticeRef(id=r.id, slug=r.slug, titre=r.title) for r in practices]
     return Response(read.model_dump_json(), media_type="application/json", headers=headers)
 
-
-def _etags(header: str | None) -> set[str]:
-    """The entity tags of an If-None-Match header (weak comparison, as RFC 9110 asks for GET)."""
-    if not header:
-        return set()
-    return {tag.strip().removeprefix("W/") for tag in header.split(",")}

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, st
 from reseau_api.core.auth import AdminMember, WriteMember
 from reseau_api.core.db import SessionDep
 from reseau_api.core.errors import Forbidden, InvalidParameter
+from reseau_api.core.http import not_modified
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
 from reseau_api.geo import links
@@ -42,13 +43,6 @@ PRIVATE_CACHE = "private, no-store"
 _ETAG_HEADER = {"ETag": {"description": 'The new version\'s ETag (`"<id>-v<version>"`), for the next `If-Match`',
                          "schema": {"type": "string"}}}
 _NOT_MODIFIED = {304: {"description": "Not modified (If-None-Match matched the ETag)"}}
-
-
-def _etags(header: str | None) -> set[str]:
-    """The entity tags of an If-None-Match header (weak comparison, as RFC 9110 asks for GET)."""
-    if not header:
-        return set()
-    return {tag.strip().removeprefix("W/") for tag in header.split(",")[:50]}
 
 
 def practice_filters(
@@ -100,7 +94,7 @@ async def get_practices_feed(request: Request, session: SessionDep) -> Response:
     entries = await queries.feed_entries(session)
     tag = feed.etag(entries)
     headers = {"ETag": tag, "Cache-Control": PUBLIC_CACHE}
-    if tag in _etags(request.headers.get("if-none-match")):
+    if not_modified(request, tag):
         return Response(status_code=304, headers=headers)
     base = f"{links.base_url(request)}/v1{BASE}"  # RESEAU_PUBLIC_BASE_URL behind a proxy
     document = feed.build(entries, self_url=base + ".atom", alternate_url=base, entry_base_url=base)
@@ -126,8 +120,7 @@ async def get_practice(
     tag = practices_service.etag(practice)
     headers = {"ETag": tag, "Last-Modified": format_datetime(practice.updated_at, usegmt=True),
                "Cache-Control": PUBLIC_CACHE if practice.status == "publiee" else PRIVATE_CACHE}
-    wanted = _etags(request.headers.get("if-none-match"))
-    if tag in wanted or "*" in wanted:
+    if not_modified(request, tag):
         return Response(status_code=304, headers=headers)
     return Response((await _read(session, practice)).model_dump_json(), media_type="application/json",
                     headers=headers)
