@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.opendata.jsonld import international_phone
 from reseau_api.places.models import Place
-from reseau_api.places.service import PARIS
+from reseau_api.shared.time import PARIS
 
 SCHEMA_NAME = "LaMednum/standard-mediation-num"
 SCHEMA_VERSION = "1.0"

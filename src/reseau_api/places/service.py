@@ -7,7 +7,6 @@ import unicodedata
 import uuid
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from geoalchemy2 import WKTElement
 from opening_hours import OpeningHours
@@ -19,8 +18,8 @@ from reseau_api.core.geo import SRID
 from reseau_api.places.exceptions import PositionOutsideDepartment
 from reseau_api.places.models import Place
 from reseau_api.places.schemas import PlaceRead, PlaceWrite, Position, Telework
+from reseau_api.shared.time import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
 PRACTICES_TAG_SEPARATOR = ".bp-"
 DEPARTMENT_TOLERANCE_M = 2000
 

@@ -19,7 +19,6 @@ from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, ne
 from reseau_api.geo import links
 from reseau_api.members import service as members_service
 from reseau_api.places.dependencies import IfMatchDep, merge_patch_body
-from reseau_api.places.schemas import DepartmentCode
 from reseau_api.practices import editing, feed, history, queries
 from reseau_api.practices import service as practices_service
 from reseau_api.practices.dependencies import OwnedPractice, VisiblePractice
@@ -34,6 +33,7 @@ from reseau_api.practices.schemas import (
     PracticeWrite,
     Theme,
 )
+from reseau_api.shared.types import DepartmentCode
 
 router = APIRouter(tags=["bonnes-pratiques"])
 
