@@ -31,7 +31,7 @@ async def admin(session: AsyncSession) -> str:
 async def test_a_member_creates_a_draft_of_its_organisation(
     client: httpx.AsyncClient, session: AsyncSession, member: str, org: Organisation,
 ) -> None:
-    place = await make_place(session)
+    place = await make_place(session, organisation_id=org.id)
     created = await post_practice(client, member, lieux=[str(place.id)], contenu="Du *Markdown*")
     body = created.json()
     assert body["statut"] == "brouillon" and body["organisation"] == str(org.id) and body["version"] == 1

@@ -7,7 +7,7 @@ Write schemas forbid unknown fields, so that a server-managed field sent by a cl
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from opening_hours import OpeningHours, ParserError
@@ -17,11 +17,11 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
-    create_model,
     model_validator,
 )
 
 from reseau_api.core.validation import WriteModel
+from reseau_api.editorial.schemas import FieldChange, RevisionAction, RevisionAuthor, all_optional
 from reseau_api.places import vocabulary as vocab
 from reseau_api.shared.types import DepartmentCode, Phone, WebUrl, unique_items
 
@@ -193,67 +193,21 @@ class PlacePage(BaseModel):
 # --- Editing by members (JSON Merge Patch, moderation, history) ---
 
 
-def _all_optional(model: type[BaseModel], name: str, doc: str, **overrides: Any) -> type[BaseModel]:
-    """A copy of `model` where every field may be omitted or null: the shape of an RFC 7396 patch.
-
-    Field types and constraints are kept, so type errors point at the field; the merged result is then
-    validated by the full model, which applies every rule (required fields, cross-field checks).
-    """
-    fields: dict[str, Any] = {}
-    for field_name, info in model.model_fields.items():
-        annotation = overrides.get(field_name) or info.annotation
-        if field_name not in overrides and info.metadata:
-            annotation = Annotated[(annotation, *info.metadata)]  # type: ignore[misc]
-        fields[field_name] = (annotation | None, Field(default=None, description=info.description))
-    patch = create_model(name, __base__=WriteModel, **fields)
-    patch.__doc__ = doc
-    return patch
-
-
-PositionPatch = _all_optional(Position, "PositionPatch", "Position fields to change.")
-TeleworkPatch = _all_optional(Telework, "TeleworkPatch", "Telework fields to change; the others are kept.")
-PlacePatch = _all_optional(
+PositionPatch = all_optional(Position, "PositionPatch", "Position fields to change.")
+TeleworkPatch = all_optional(Telework, "TeleworkPatch", "Telework fields to change; the others are kept.")
+PlacePatch = all_optional(
     PlaceWrite, "PlacePatch",
     "A JSON Merge Patch (RFC 7396) of a place: send only the fields to change; `null` removes a field "
     "(back to its default). Nested objects (`teletravail`, `position`) are merged; lists are replaced.",
     position=PositionPatch, teletravail=TeleworkPatch,
 )
 
-ModerationDecisionCode = Literal["publier", "rejeter"]
-
-
-class ModerationDecision(WriteModel):
-    """An animator's decision on the current version of a place."""
-
-    decision: ModerationDecisionCode = Field(description="`publier` makes it public; `rejeter` hides it")
-    motif: str | None = Field(default=None, min_length=3, max_length=2000,
-                              description="Reason, shown to the owner in the history; required to reject")
-
-    @model_validator(mode="after")
-    def rejection_has_a_reason(self) -> "ModerationDecision":
-        if self.decision == "rejeter" and not self.motif:
-            raise ValueError("a rejection needs a `motif`")
-        return self
-
-
-class RevisionAuthor(BaseModel):
-    cle: str | None = Field(description="Prefix of the API key used; null for the command line or an import")
-    role: str | None
-    organisation: UUID | None
-
-
-class FieldChange(BaseModel):
-    champ: str = Field(description="Field name; nested telework fields read `teletravail.<field>`")
-    avant: Any
-    apres: Any
-
-
 class PlaceRevisionRead(BaseModel):
     """One recorded change of a place."""
 
     version: int = Field(description="Version of the place after this change (ETag `\"<id>-v<version>\"`)")
     date: datetime
-    action: Literal["creation", "modification", "moderation", "archivage", "restauration"]
+    action: RevisionAction
     moderation: Moderation = Field(description="Moderation state after the change")
     motif: str | None
     auteur: RevisionAuthor
