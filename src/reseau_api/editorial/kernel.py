@@ -154,9 +154,10 @@ async def insert(
     obj.slug = await slugs.allocate(session, res.model, res.slug_parts(data), public=res.workflow.is_public(state),
                                     fallback=res.slug_fallback)
     res.on_state(obj, state, None)
+    # Filled before it joins the session, so that a refusal (422) leaves nothing pending; `apply` may add
+    # and flush it itself when it needs the row (links to other tables).
+    await res.apply(session, obj, data, actor=actor)
     session.add(obj)
-    with session.no_autoflush:  # the row is incomplete until `apply` has filled it (it may flush itself)
-        await res.apply(session, obj, data, actor=actor)
     await session.flush()
     await session.refresh(obj)
     snapshot = await res.representation(session, obj)

@@ -37,6 +37,7 @@ class Practices(Editable[Practice]):
     async def apply(self, session: AsyncSession, obj: Practice, data: PracticeWrite, *,
                     actor: Member | None) -> None:
         service.apply(obj, data)
+        session.add(obj)
         await session.flush()  # a new practice needs its row before its places
         await service.set_places(session, obj, data.lieux, actor=actor)
 
