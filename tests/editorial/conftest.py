@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.members.models import Organisation
+from reseau_api.places.editorial import PLACES as PLACES_RESOURCE
+from reseau_api.practices.editorial import PRACTICES as PRACTICES_RESOURCE
 from tests.members.factories import auth, make_key, make_organisation, place_payload
 from tests.practices.factories import practice_payload
 
@@ -35,6 +37,7 @@ class Kind:
 
 PLACES = Kind("lieu", "/v1/lieux", "moderation", "a_valider", "publie", "rejete", "archive", "nom",
               place_payload())
+RESOURCES = {"lieu": PLACES_RESOURCE, "bonne_pratique": PRACTICES_RESOURCE}  # objet -> the kernel's declaration
 PRACTICES = Kind("bonne_pratique", "/v1/bonnes-pratiques", "statut", "brouillon", "publiee", "brouillon",
                  "archivee", "titre", practice_payload())
 

@@ -16,13 +16,10 @@ from reseau_api.core.auth import Member
 from reseau_api.core.keys import ApiKey
 from reseau_api.editorial import kernel
 from reseau_api.editorial.preconditions import IfMatch
-from reseau_api.places.editorial import PLACES as PLACES_RESOURCE
-from reseau_api.practices.editorial import PRACTICES as PRACTICES_RESOURCE
-from tests.editorial.conftest import PLACES, Api, Kind, tag
+from tests.editorial.conftest import RESOURCES, Api, Kind, tag
 from tests.members.factories import committed_client, make_key, make_organisation, purge
 
 ROUNDS = 5
-RESOURCES = {PLACES.objet: PLACES_RESOURCE, "bonne_pratique": PRACTICES_RESOURCE}
 
 
 async def test_two_concurrent_patches_with_the_same_etag_give_one_200_and_one_412(
