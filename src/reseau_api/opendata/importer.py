@@ -28,6 +28,7 @@ from reseau_api.places.editorial import PLACES
 from reseau_api.places.exceptions import PositionOutsideDepartment
 from reseau_api.places.models import Place
 from reseau_api.places.schemas import PlaceWrite, Position
+from reseau_api.places.states import PlaceState
 from reseau_api.territories.models import Departement
 
 
@@ -101,7 +102,7 @@ class ImportOptions:
     partial: bool = False  # keep the valid rows when some are rejected
     dry_run: bool = False  # report what would change, store nothing
     source: str | None = None  # default `source` of the rows (else the mapping's)
-    moderation: str = "publie"  # moderation state of created places
+    moderation: str = PlaceState.PUBLIE  # moderation state of created places
 
 
 async def run_import(

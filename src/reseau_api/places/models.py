@@ -94,7 +94,7 @@ class Place(Versioned, Base):
     accessibility: Mapped[str | None] = mapped_column(Text)
     images: Mapped[list[str]] = mapped_column(ARRAY(String(500)), server_default=text("'{}'"))
 
-    moderation: Mapped[str] = mapped_column(String(16), server_default=text("'publie'"))
+    moderation: Mapped[str] = mapped_column(String(16), server_default=text(f"'{WORKFLOW.public}'"))
     state = synonym("moderation")  # the editorial kernel's name for it
     source: Mapped[str | None] = mapped_column(String(200))
     source_id: Mapped[str | None] = mapped_column(String(100))

@@ -19,6 +19,7 @@ from reseau_api.places.dependencies import can_see
 from reseau_api.places.exceptions import PlaceNotFound
 from reseau_api.places.filters import PlaceFiltersDep, resolve_open_at
 from reseau_api.places.schemas import PlacePage, PlacePracticeRef, PlaceRead
+from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 from reseau_api.practices import queries as practices_queries
 
 router = APIRouter(prefix="/lieux", tags=["lieux"])
@@ -129,7 +130,7 @@ async def get_place(
     etag = jsonld.etag(place) if linked_data else service.detail_etag(place, practices)
     # Only published records may sit in shared caches; the others are for their owners' eyes.
     headers = {"ETag": etag, "Last-Modified": format_datetime(place.updated_at, usegmt=True),
-               "Cache-Control": DETAIL_CACHE if place.moderation == "publie" else PRIVATE_CACHE,
+               "Cache-Control": DETAIL_CACHE if PLACE_WORKFLOW.is_public(place.moderation) else PRIVATE_CACHE,
                "Vary": "Accept"}
     if not_modified(request, etag):
         return Response(status_code=304, headers=headers)

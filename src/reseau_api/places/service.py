@@ -119,7 +119,7 @@ async def check_position(session: AsyncSession, departement: str, position: Posi
 
 
 async def create(
-    session: AsyncSession, data: PlaceWrite, *, moderation: str = "a_valider",
+    session: AsyncSession, data: PlaceWrite, *, moderation: str = WORKFLOW.pending,
     organisation_id: uuid.UUID | None = None, source: str | None = None, source_id: str | None = None,
 ) -> Place:
     """Validate against the department, then insert, without history (demo data and tests; the API and

@@ -32,7 +32,7 @@ class Practice(Versioned, Base):
     __tablename__ = "practice"
     __table_args__ = (
         CheckConstraint(WORKFLOW.check_constraint("status"), name="status"),
-        CheckConstraint("status <> 'publiee' OR published_at IS NOT NULL", name="published_has_date"),
+        CheckConstraint(f"status <> '{WORKFLOW.public}' OR published_at IS NOT NULL", name="published_has_date"),
         Index("ix_practice_themes", "themes", postgresql_using="gin"),
         Index("ix_practice_search_vector", "search_vector", postgresql_using="gin"),
         Index("ix_practice_status_published_at_id", "status", "published_at", "id"),
