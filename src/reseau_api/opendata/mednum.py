@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import any_, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reseau_api.opendata.jsonld import international_phone
+from reseau_api.places.jsonld import international_phone
 from reseau_api.places.models import Place
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 from reseau_api.shared.time import PARIS

@@ -3,6 +3,7 @@ between the French API fields and the columns."""
 
 import hashlib
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,15 @@ from reseau_api.places.states import WORKFLOW
 from reseau_api.shared.time import PARIS
 
 PRACTICES_TAG_SEPARATOR = ".bp-"
+
+# What a place's detail lists from domains above places (good practices register their query here at
+# import), so that places imports none of them: (session, place id) -> rows with id, slug, title, version.
+LinkedRecords = Callable[[AsyncSession, uuid.UUID], Awaitable[list[Any]]]
+linked_practices: LinkedRecords | None = None
+
+
+async def practices_of(session: AsyncSession, place_id: uuid.UUID) -> list[Any]:
+    return await linked_practices(session, place_id) if linked_practices is not None else []
 DEPARTMENT_TOLERANCE_M = 2000
 
 # API field -> column, for the flat fields; nested ones are mapped below.

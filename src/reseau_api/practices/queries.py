@@ -13,6 +13,7 @@ from reseau_api.core.db import raw_connection
 from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.pagination import decode_cursor, encode_cursor
 from reseau_api.core.sql import Params
+from reseau_api.places import service as places_service
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 from reseau_api.practices.states import WORKFLOW
 
@@ -162,3 +163,6 @@ async def published_for_place(session: AsyncSession, place_id: uuid.UUID) -> lis
     """The published practices of a place (id, slug, title, version), newest first, at most 100."""
     return list((await session.execute(
         PLACE_PRACTICES, {"place_id": place_id, "limit": PLACE_PRACTICES_LIMIT})).all())
+
+
+places_service.linked_practices = published_for_place  # a place's detail lists its published practices
