@@ -10,7 +10,9 @@ from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
 # Repository paths (files or whole folders) the installed app needs; each keeps its place in the bundle.
-BUNDLED = ["alembic.ini", "migrations", "web/src", "web/dist"]
+# web/ comes whole (its sources and what `npm run build` made in web/dist), without node_modules.
+BUNDLED = ["alembic.ini", "migrations", "web"]
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "node_modules")
 
 
 class BuildPyWithBundle(build_py):
@@ -25,7 +27,7 @@ class BuildPyWithBundle(build_py):
         for relative in BUNDLED:
             source, target = ROOT / relative, bundle / relative
             if source.is_dir():
-                shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+                shutil.copytree(source, target, ignore=IGNORED)
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, target)

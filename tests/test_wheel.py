@@ -24,8 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # What the wheel is built from: the package, and the repository files setup.py bundles into it.
 BUILD_INPUTS = [
     "pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "alembic.ini",
-    "src/reseau_api", "migrations", "web/src", "web/dist",
+    "src/reseau_api", "migrations", "web",
 ]
+SKIPPED = {"__pycache__", "node_modules"}
 # One built wheel and its virtual environment, reused while the build inputs stay the same.
 CACHE = ROOT / ".data" / "wheel-test"
 SETTINGS = get_settings()
@@ -36,7 +37,7 @@ def _input_files() -> list[Path]:
     for name in BUILD_INPUTS:
         path = ROOT / name
         files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    return [p for p in files if "__pycache__" not in p.parts and p.suffix != ".pyc"]
+    return [p for p in files if not SKIPPED.intersection(p.relative_to(ROOT).parts) and p.suffix != ".pyc"]
 
 
 def _run(*argv: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> str:
