@@ -6,7 +6,12 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
+# The repository's run-time files (alembic.ini, migrations/, web/): the checkout, or, in an installed wheel,
+# the copy of them that setup.py bundles into the package.
+_BUNDLE = Path(__file__).resolve().parents[1] / "_bundle"
+PROJECT_ROOT = _BUNDLE if _BUNDLE.is_dir() else Path(__file__).resolve().parents[3]
+# The data sets shipped inside the package (in the checkout and in the wheel alike).
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 DEFAULT_PG_PORT = 54320
 
 

@@ -7,7 +7,7 @@ Every error the API sends is `application/problem+json` with `type`, `title`, `s
 import asyncio
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import asyncpg
@@ -193,7 +193,7 @@ def problem_response(
     *,
     slug: str | None = None,
     errors: list[dict[str, Any]] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
     instance = request.url.path if request is not None else None

@@ -100,6 +100,7 @@ def install_openapi(app: Any) -> None:
                 description=app.description, routes=app.routes, license_info=app.license_info,
                 tags=getattr(app, "openapi_tags", None),
             ))
-        return app.openapi_schema
+        schema: dict[str, Any] = app.openapi_schema
+        return schema
 
     app.openapi = openapi
