@@ -3,6 +3,9 @@
 import os
 from collections.abc import AsyncIterator
 
+# The ASGI test client sends `Host: test`; real servers started by tests are reached on 127.0.0.1.
+os.environ.setdefault("RESEAU_ALLOWED_HOSTS", '["localhost", "127.0.0.1", "::1", "test"]')
+
 import httpx
 import pytest
 from alembic import command
