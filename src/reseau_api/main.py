@@ -17,6 +17,7 @@ from reseau_api.core.observability import ObservabilityMiddleware, configure_log
 from reseau_api.core.openapi import install_openapi
 from reseau_api.geo.router import root_router as geo_root_router
 from reseau_api.health.router import router as health_router
+from reseau_api.home.router import router as home_router
 
 DESCRIPTION = """\
 Open directory API of the **Occitanie tiers-lieux network**: coworking spaces, fablabs, shared
@@ -44,11 +45,13 @@ def create_app() -> FastAPI:
         summary="Directory of the Occitanie tiers-lieux network",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None, redoc_url=None,  # served by home/router.py from pinned local assets
         license_info={"name": "Data: Licence Ouverte / Etalab 2.0"},
         generate_unique_id_function=lambda route: route.name,  # operationId = verb_noun
     )
     install_error_handlers(app)
     app.include_router(health_router)
+    app.include_router(home_router)  # /, /docs, /redoc, /assets/
     app.include_router(api_router)
     app.include_router(geo_root_router)  # /ogc (OGC API - Features) and /carte (map page)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
