@@ -1,6 +1,6 @@
 // Builds web/dist/: MapLibre GL JS, Swagger UI and Redoc as the npm registry ships them (node_modules, pinned by
 // package-lock.json), served under /carte/assets/ next to the page's own src/carte.{js,css}. No bundler.
-import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -26,4 +26,10 @@ const files = [
 for (const [from, to] of files) {
   copyFileSync(from, join(dist, to));
 }
+// Redoc's footer shows a logo from cdn.redoc.ly: an empty local image instead (nothing from another origin).
+const redocBundle = join(dist, "redoc.standalone.js");
+const logo = "https://cdn.redoc.ly/redoc/logo-mini.svg";
+const bundle = readFileSync(redocBundle, "utf8");
+if (!bundle.includes(logo)) throw new Error(`redoc.standalone.js no longer contains ${logo}: review build.mjs`);
+writeFileSync(redocBundle, bundle.replace(logo, "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E"));
 console.log(`web/dist: ${files.map(([, to]) => to).join(", ")}`);

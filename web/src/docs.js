@@ -5,4 +5,5 @@ window.ui = SwaggerUIBundle({
   deepLinking: true,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
   layout: "BaseLayout",
+  validatorUrl: null, // the default badge would load an image from validator.swagger.io
 });

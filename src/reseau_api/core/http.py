@@ -10,29 +10,16 @@ def body_etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-# core.middleware compresses bodies and suffixes their strong ETag with the coding (another representation).
-CODING_SUFFIXES = ('-br"', '-gzip"')
-
-
-def strip_coding(etag: str) -> str:
-    """The identity ETag of a tag suffixed for a compressed representation."""
-    for suffix in CODING_SUFFIXES:
-        if etag.endswith(suffix):
-            return etag[: -len(suffix)] + '"'
-    return etag
-
-
 def etag_matches(if_none_match: str, etag: str) -> bool:
-    """If-None-Match against `etag`: weak comparison (RFC 9110 §13.1.2, as GET asks), codings ignored."""
-    etag = strip_coding(etag)
+    """If-None-Match against `etag`: weak comparison (RFC 9110 §13.1.2, as GET asks), or `*`."""
     for tag in if_none_match.split(",")[:50]:
         tag = tag.strip().removeprefix("W/")
-        if tag == "*" or strip_coding(tag) == etag:
+        if tag == "*" or tag == etag:
             return True
     return False
 
 
 def not_modified(request: Request, etag: str) -> bool:
-    """True when If-None-Match names `etag` (in any content coding) or is `*`."""
+    """True when If-None-Match names `etag` or is `*`."""
     header = request.headers.get("if-none-match")
     return bool(header) and etag_matches(header, etag)

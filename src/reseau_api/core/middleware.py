@@ -14,8 +14,10 @@ After the app, on the response:
 - conditional GET: a publicly cacheable 200 without a validator gets a strong ETag of its bytes, and any
   200 whose ETag matches If-None-Match becomes a 304;
 - gzip or brotli for compressible types above a size threshold when the client asks, with `Vary:
-  Accept-Encoding` and a coding suffix on the ETag (another representation, another strong validator).
-  Compressed bodies that carry an ETag are kept in a small LRU: what is built once is compressed once.
+  Accept-Encoding`. The ETag stays the same under every coding: it names the data, so that If-Match on an
+  edit works with the tag of any response, and a route's own 304 needs no knowledge of codings (no Range
+  requests are served, where a strong tag would also have to name the bytes). Compressed bodies that carry
+  an ETag are kept in a small LRU: what is built once is compressed once.
 """
 
 import hashlib
@@ -23,6 +25,7 @@ import re
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import unquote_plus
 
 import orjson
@@ -83,6 +86,16 @@ def _compress(body: bytes, coding: bytes) -> bytes:
     if coding == b"br":
         return brotli.compress(body, quality=BROTLI_QUALITY)
     return zlib.compress(body, GZIP_LEVEL, wbits=31)  # wbits 31: the gzip container
+
+
+class _StreamCompressor:
+    def __init__(self, coding: bytes) -> None:
+        if coding == b"br":
+            brotli_stream = brotli.Compressor(quality=BROTLI_QUALITY)
+            self.compress, self.flush = brotli_stream.process, brotli_stream.finish
+        else:
+            zlib_stream = zlib.compressobj(GZIP_LEVEL, wbits=31)
+            self.compress, self.flush = zlib_stream.compress, zlib_stream.flush
 
 
 class _CompressedCache:
@@ -197,7 +210,7 @@ class HttpMiddleware:
         held: Message | None = None  # the response start, while we wait for the body
         coding: bytes | None = None
         streaming_compressor = None
-        state = {"etag": None, "wants_etag": False, "drop": head}
+        state: dict[str, Any] = {"etag": None, "wants_etag": False, "drop": head, "type": None}
         cache = self.cache
 
         async def sender(message: Message) -> None:
@@ -237,6 +250,7 @@ class HttpMiddleware:
                               and cache_control.startswith(b"public") and scope["method"] == "GET")
                 state["etag"] = etag.decode("latin-1") if etag is not None else None
                 state["wants_etag"] = wants_etag
+                state["type"] = content_type
                 message["headers"] = headers
                 if status == 200 and (coding is not None or wants_etag or (etag and if_none_match)):
                     held = message  # decided once the body is known
@@ -263,11 +277,9 @@ class HttpMiddleware:
             headers = start["headers"]
             if message.get("more_body", False):  # a stream: no ETag of its bytes; compress on the fly
                 if coding is not None:
-                    streaming_compressor = (brotli.Compressor(quality=BROTLI_QUALITY) if coding == b"br"
-                                            else zlib.compressobj(GZIP_LEVEL, wbits=31))
+                    streaming_compressor = _StreamCompressor(coding)
                     start["headers"] = [(n, v) for n, v in headers if n != b"content-length"]
                     start["headers"].append((b"content-encoding", coding))
-                    _retag(start["headers"], coding)
                 await send(start)
                 await sender(message)
                 return
@@ -278,13 +290,12 @@ class HttpMiddleware:
             if if_none_match is not None and etag is not None and etag_matches(if_none_match.decode("latin-1"), etag):
                 start["status"] = 304
                 start["headers"] = [(n, v) for n, v in headers if n not in (b"content-length", b"content-type")]
-                if coding is not None and len(body) >= COMPRESS_MIN_BYTES:
-                    _retag(start["headers"], coding)
                 await send(start)
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
                 return
             if coding is not None and len(body) >= COMPRESS_MIN_BYTES:
-                key = (scope["path"], scope["query_string"], etag, coding) if etag is not None else None
+                key = ((scope["path"], scope["query_string"], state["type"], etag, coding)
+                       if etag is not None else None)
                 compressed = cache.get(key) if key is not None else None
                 if compressed is None:
                     compressed = _compress(body, coding)
@@ -293,7 +304,6 @@ class HttpMiddleware:
                 body = compressed
                 headers = [(n, v) for n, v in headers if n != b"content-length"]
                 headers += [(b"content-length", str(len(body)).encode()), (b"content-encoding", coding)]
-                _retag(headers, coding)
                 start["headers"] = headers
             await send(start)
             await send({"type": "http.response.body", "body": b"" if state["drop"] else body, "more_body": False})
@@ -342,11 +352,3 @@ def _add_vary(headers: list[tuple[bytes, bytes]], vary: bytes | None, field: byt
         if name == b"vary":
             headers[i] = (b"vary", new)
     return new
-
-
-def _retag(headers: list[tuple[bytes, bytes]], coding: bytes) -> None:
-    """A compressed body is another representation: its strong ETag gets the coding as a suffix."""
-    suffix = b"-br" if coding == b"br" else b"-gzip"
-    for i, (name, value) in enumerate(headers):
-        if name == b"etag" and value.endswith(b'"') and not value.startswith(b"W/"):
-            headers[i] = (b"etag", value[:-1] + suffix + b'"')

@@ -24,8 +24,8 @@ from reseau_api.core.db import SessionDep
 from reseau_api.core.errors import InvalidParameter, NotFound
 from reseau_api.core.geo import GeoJSONResponse
 from reseau_api.core.pagination import decode_cursor, encode_cursor
+from reseau_api.core.urls import base_url
 from reseau_api.geo import ogc_html, ogc_openapi, queries
-from reseau_api.geo.links import base_url
 from reseau_api.places import vocabulary as vocab
 from reseau_api.places.filters import PlaceFilters
 

@@ -59,8 +59,9 @@ _PLACE_PROPERTIES = """json_strip_nulls(json_build_object(
 _PLACE_FEATURE = (f"json_build_object('type', 'Feature', 'id', p.id, "
                   f"'geometry', ST_AsGeoJSON(p.geom, 6)::json, 'properties', {_PLACE_PROPERTIES})::text")
 
+# RFC 7946 §3.1.6: exterior rings counterclockwise (the stored outlines come clockwise from their source).
 _DEPARTMENT_FEATURE = """json_build_object('type', 'Feature', 'id', d.code,
-    'geometry', ST_AsGeoJSON(d.geom, 6)::json,
+    'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(d.geom), 6)::json,
     'properties', json_build_object('code', d.code, 'nom', d.name))::text"""
 
 

@@ -13,6 +13,7 @@ from reseau_api.core.auth import AdminMember, WriteMember
 from reseau_api.core.db import SessionDep
 from reseau_api.core.errors import Forbidden, InvalidParameter
 from reseau_api.core.openapi import problem_responses
+from reseau_api.core.urls import public_url
 from reseau_api.members import service as members_service
 from reseau_api.places import editing, history
 from reseau_api.places import service as places_service
@@ -124,7 +125,7 @@ async def list_place_revisions(
     action, moderation state, reason, and each changed field with its old and new value.
     For the owning organisation's members and admins."""
     items = await history.list_revisions(session, place.id, limit=limit, before=avant)
-    next_url = (str(request.url.include_query_params(limit=limit, avant=items[-1].version))
+    next_url = (str(public_url(request).include_query_params(limit=limit, avant=items[-1].version))
                 if len(items) == limit and items[-1].version > 1 else None)
     response.headers["Cache-Control"] = "private, no-store"
     return PlaceRevisionPage(items=items, next=next_url)

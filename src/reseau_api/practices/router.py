@@ -16,7 +16,7 @@ from reseau_api.core.errors import Forbidden, InvalidParameter
 from reseau_api.core.http import not_modified
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
-from reseau_api.geo import links
+from reseau_api.core.urls import absolute_url, public_url
 from reseau_api.members import service as members_service
 from reseau_api.places.dependencies import IfMatchDep, merge_patch_body
 from reseau_api.places.schemas import DepartmentCode
@@ -75,7 +75,7 @@ async def list_practices(
     one in the content), else newest published first. Pages: `limit` (default 20, max 200) and the
     `next` link (also in the `Link` header), as for `/v1/lieux`; `total` is exact."""
     result = await queries.page(session, filters, limit=limit, cursor=curseur)
-    link = next_url(request.url, result.next_cursor) if result.next_cursor else None
+    link = next_url(request, result.next_cursor) if result.next_cursor else None
     body = (f'{{"items":[{",".join(result.items)}],"total":{result.total},"total_estime":false,'
             f'"next":{json.dumps(link)}}}')
     return Response(body, media_type="application/json",
@@ -96,7 +96,7 @@ async def get_practices_feed(request: Request, session: SessionDep) -> Response:
     headers = {"ETag": tag, "Cache-Control": PUBLIC_CACHE}
     if not_modified(request, tag):
         return Response(status_code=304, headers=headers)
-    base = f"{links.base_url(request)}/v1{BASE}"  # RESEAU_PUBLIC_BASE_URL behind a proxy
+    base = absolute_url(request, f"/v1{BASE}")  # RESEAU_PUBLIC_BASE_URL behind a proxy
     document = feed.build(entries, self_url=base + ".atom", alternate_url=base, entry_base_url=base)
     return Response(document, media_type=feed.MEDIA_TYPE, headers=headers)
 
@@ -219,7 +219,7 @@ async def list_practice_revisions(
     """Every recorded change, newest first: version, date, author (key prefix, role, organisation),
     action, status, reason, and each changed field with its old and new value. Owner and admins."""
     items = await history.list_revisions(session, practice.id, limit=limit, before=avant)
-    next_link = (str(request.url.include_query_params(limit=limit, avant=items[-1].version))
+    next_link = (str(public_url(request).include_query_params(limit=limit, avant=items[-1].version))
                  if len(items) == limit and items[-1].version > 1 else None)
     response.headers["Cache-Control"] = PRIVATE_CACHE
     return PracticeRevisionPage(items=items, next=next_link)
