@@ -234,8 +234,11 @@ class HttpMiddleware:
                     elif name == b"content-encoding":
                         encoding = value
                 headers += _SECURITY_HEADERS
-                if content_type is not None and content_type.startswith(b"text/html") and csp is None:
-                    headers += _HTML_HEADERS
+                if content_type is not None and content_type.startswith(b"text/html"):
+                    if csp is None:
+                        headers += _HTML_HEADERS
+                    elif b"frame-ancestors 'none'" in csp:
+                        headers.append((b"x-frame-options", b"DENY"))  # for browsers without CSP level 2
                 if cors is not None:
                     headers.append((b"access-control-allow-origin", cors))
                     headers.append((b"access-control-expose-headers", CORS_EXPOSE))
