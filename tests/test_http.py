@@ -3,6 +3,7 @@ compression, CORS preflights, security headers and CSP, keys in URLs, the Host r
 and GeoJSON ring orientation."""
 
 import gzip
+import itertools
 import json
 import re
 from collections.abc import AsyncIterator
@@ -278,7 +279,7 @@ async def test_links_follow_the_public_base_url_not_the_host(proxied: httpx.Asyn
 
 
 def _signed_area(ring: list[list[float]]) -> float:
-    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False)) / 2
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring)) / 2
 
 
 def _polygons(geometry: dict) -> list[list[list[list[float]]]]:

@@ -1,6 +1,7 @@
 """OGC API - Features Part 2 (CRS by reference): `crs` and `bbox-crs` with Lambert-93 and Web Mercator,
 checked against projections written from their definitions (tests/geo/crs.py)."""
 
+import itertools
 from typing import Any
 
 import httpx
@@ -60,7 +61,7 @@ async def test_department_outlines_in_lambert93_stay_counterclockwise(client: ht
         polygons = [polygons] if feature["geometry"]["type"] == "Polygon" else polygons
         for polygon in polygons:
             ring = polygon[0]
-            assert sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False)) > 0
+            assert sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring)) > 0
             assert all(300_000 < x < 1_100_000 and 6_100_000 < y < 6_500_000 for x, y in ring)
 
 
