@@ -28,16 +28,12 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote_plus
 
+import brotli
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reseau_api.core.errors import problem_body
 from reseau_api.core.http import etag_matches
-
-try:  # brotli is optional: gzip alone is fine
-    import brotli
-except ImportError:  # pragma: no cover
-    brotli = None
 
 DEFAULT_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -75,7 +71,7 @@ def _accepted_coding(header: bytes) -> bytes | None:
         if b"q=0" in params.replace(b" ", b"") and not re.search(rb"q=0\.0*[1-9]", params):
             continue
         accepted.add(coding.strip().lower())
-    if b"br" in accepted and brotli is not None:
+    if b"br" in accepted:
         return b"br"
     if b"gzip" in accepted or b"*" in accepted:
         return b"gzip"
@@ -114,6 +110,9 @@ class _CompressedCache:
     def put(self, key: tuple[object, ...], value: bytes) -> None:
         if len(value) > self.max_bytes // 8:
             return
+        previous = self.items.pop(key, None)  # two requests may have compressed the same body
+        if previous is not None:
+            self.size -= len(previous)
         self.items[key] = value
         self.size += len(value)
         while self.size > self.max_bytes:
@@ -320,12 +319,18 @@ class HttpMiddleware:
                 requested = value
         asked = {h.strip() for h in requested.decode("latin-1").lower().split(",") if h.strip()}
         refused = sorted(asked - CORS_REQUEST_HEADERS)
-        if cors is None or method not in (b"GET", b"HEAD") or refused:
-            what = ("this origin" if cors is None else f"method {method.decode('latin-1')}"
-                    if method not in (b"GET", b"HEAD") else f"header(s) {', '.join(refused)}")
+        if cors is None:
+            what, name = "this origin", "Origin"
+        elif method not in (b"GET", b"HEAD"):
+            what, name = f"method {method.decode('latin-1')}", "Access-Control-Request-Method"
+        elif refused:
+            what, name = f"header(s) {', '.join(refused)}", "Access-Control-Request-Headers"
+        else:
+            what = name = ""
+        if name:
             await self._refuse(send, scope, 400, (
                 f"Cross-origin requests from browsers may only read (GET, HEAD); {what} is not allowed."),
-                "header", "Access-Control-Request-Method" if cors and not refused else "Access-Control-Request-Headers")
+                "header", name)
             return
         headers = [
             (b"access-control-allow-origin", cors), (b"access-control-allow-methods", CORS_METHODS),
