@@ -273,7 +273,8 @@ async def departments_geojson(
         )::text
         FROM (SELECT d.code, d.name AS nom, count(f.id) AS nombre,
                      round(count(f.id)::numeric / NULLIF(t.total, 0), 4)::float8 AS part,
-                     round(100.0 * count(f.id) / NULLIF(t.total, 0))::int AS pourcentage, d.geom
+                     round(100.0 * count(f.id) / NULLIF(t.total, 0))::int AS pourcentage,
+                     ST_ForcePolygonCCW(d.geom) AS geom  -- RFC 7946 §3.1.6: exterior rings counterclockwise
               FROM departement d CROSS JOIN t LEFT JOIN f ON f.department_code = d.code
               WHERE d.code = ANY(CAST(:region AS text[]))
               GROUP BY d.code, t.total) AS x

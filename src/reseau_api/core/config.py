@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     log_level: str = "info"
 
     public_base_url: str = ""
+    # Without a public base URL, links are built from the request's Host, which must be one of these.
+    allowed_hosts: list[str] = ["localhost", "127.0.0.1", "::1"]
     # The /carte page draws no external basemap unless this raster tile URL template is set.
     map_basemap_url: str = ""
     map_basemap_attribution: str = ""

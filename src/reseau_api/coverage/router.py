@@ -99,7 +99,7 @@ async def list_coverage_communes(
     filters = await resolve_open_at(session, filters)
     snapshot = await service.snapshot(session, filters, params)
     rows, total, cursor = service.commune_page(snapshot, covered=couverte, sort=tri, limit=limit, cursor=curseur)
-    link = next_url(request.url, cursor) if cursor else None
+    link = next_url(request, cursor) if cursor else None
     headers = {"Vary": "Accept", **link_header(link)}
     if geojson:
         return _cached(request, service.communes_geojson(snapshot, rows, total, link), GeoJSONResponse, **headers)

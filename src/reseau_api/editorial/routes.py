@@ -20,6 +20,7 @@ from reseau_api.core.db import SessionDep
 from reseau_api.core.errors import Forbidden, InvalidParameter
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import link_header, next_url
+from reseau_api.core.urls import public_url
 from reseau_api.editorial import history, kernel, queue
 from reseau_api.editorial.kernel import Editable
 from reseau_api.editorial.preconditions import IfMatch, if_match, merge_patch_body
@@ -174,7 +175,7 @@ def editing_router(res: Editable[Any]) -> APIRouter:
         = None,
     ) -> Any:
         items = await history.list_revisions(session, res, obj.id, limit=limit, before=avant)
-        next_link = (str(request.url.include_query_params(limit=limit, avant=items[-1].version))
+        next_link = (str(public_url(request).include_query_params(limit=limit, avant=items[-1].version))
                      if len(items) == limit and items[-1].version > 1 else None)
         response.headers["Cache-Control"] = PRIVATE
         return RevisionPage(items=items, next=next_link)
@@ -238,7 +239,7 @@ def queue_router(resources: list[Editable[Any]]) -> APIRouter:
                                      departments=list(departement or []))
         items, total, capped, cursor = await queue.moderation_page(session, resources, filters, limit=limit,
                                                                    cursor=curseur)
-        link = next_url(request.url, cursor) if cursor else None
+        link = next_url(request, cursor) if cursor else None
         _page_headers(response, link)
         return QueuePage.model_validate({"items": items, "total": total, "total_estime": capped, "next": link})
 
@@ -267,7 +268,7 @@ def _own_listing(res: Editable[Any]) -> Any:
         owner = organisation if member.is_admin else member.organisation_id
         items, total, capped, cursor = await queue.own_page(
             session, res, organisation=owner, states=list(etat or []), limit=limit, cursor=curseur)
-        link = next_url(request.url, cursor) if cursor else None
+        link = next_url(request, cursor) if cursor else None
         _page_headers(response, link)
         return OwnPage.model_validate({"items": items, "total": total, "total_estime": capped, "next": link})
 

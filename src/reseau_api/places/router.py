@@ -13,6 +13,7 @@ from reseau_api.core.geo import GeoJSONResponse
 from reseau_api.core.http import not_modified
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
+from reseau_api.core.urls import absolute_url
 from reseau_api.places import jsonld, queries, service
 from reseau_api.places.dependencies import can_see
 from reseau_api.places.exceptions import PlaceNotFound
@@ -74,13 +75,14 @@ async def list_places(
     if output == "csv":
         return StreamingResponse(
             queries.csv_chunks(session, filters), media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="lieux.csv"', "Cache-Control": LIST_CACHE},
+            headers={"Content-Disposition": 'attachment; filename="lieux.csv"', "Cache-Control": LIST_CACHE,
+                     "Vary": "Accept"},
         )
     sort = tri or queries.default_sort(filters)
     result = await queries.page(session, filters, sort=sort, limit=limit, cursor=curseur,
                                 geojson=output == "geojson")
-    link = next_url(request.url, result.next_cursor) if result.next_cursor else None
-    headers = {"Cache-Control": LIST_CACHE, **link_header(link)}
+    link = next_url(request, result.next_cursor) if result.next_cursor else None
+    headers = {"Cache-Control": LIST_CACHE, "Vary": "Accept", **link_header(link)}  # format from Accept
     next_json = json.dumps(link)
     if output == "geojson":
         links = f',"links":[{{"href":{next_json},"rel":"next","type":"{GEOJSON}"}}]' if link else ',"links":[]'
@@ -133,7 +135,7 @@ async def get_place(
     if not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     if linked_data:
-        url = str(request.url_for("get_place", id_or_slug=str(place.id)))
+        url = absolute_url(request, f"/v1/lieux/{place.id}")
         document = await jsonld.place_json_ld(session, place, url=url)
         return Response(json.dumps(document, ensure_ascii=False), media_type=jsonld.MEDIA_TYPE, headers=headers)
     read = service.to_read(place)

@@ -15,8 +15,8 @@ from reseau_api.core.db import SessionDep
 from reseau_api.core.http import not_modified
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
+from reseau_api.core.urls import absolute_url
 from reseau_api.editorial.routes import editing_router
-from reseau_api.geo import links
 from reseau_api.practices import feed, queries
 from reseau_api.practices import service as practices_service
 from reseau_api.practices.dependencies import VisiblePractice
@@ -70,7 +70,7 @@ async def list_practices(
     one in the content), else newest published first. Pages: `limit` (default 20, max 200) and the
     `next` link (also in the `Link` header), as for `/v1/lieux`; `total` is exact."""
     result = await queries.page(session, filters, limit=limit, cursor=curseur)
-    link = next_url(request.url, result.next_cursor) if result.next_cursor else None
+    link = next_url(request, result.next_cursor) if result.next_cursor else None
     body = (f'{{"items":[{",".join(result.items)}],"total":{result.total},"total_estime":false,'
             f'"next":{json.dumps(link)}}}')
     return Response(body, media_type="application/json",
@@ -91,7 +91,7 @@ async def get_practices_feed(request: Request, session: SessionDep) -> Response:
     headers = {"ETag": tag, "Cache-Control": PUBLIC_CACHE}
     if not_modified(request, tag):
         return Response(status_code=304, headers=headers)
-    base = f"{links.base_url(request)}/v1{BASE}"  # RESEAU_PUBLIC_BASE_URL behind a proxy
+    base = absolute_url(request, f"/v1{BASE}")  # RESEAU_PUBLIC_BASE_URL behind a proxy
     document = feed.build(entries, self_url=base + ".atom", alternate_url=base, entry_base_url=base)
     return Response(document, media_type=feed.MEDIA_TYPE, headers=headers)
 
