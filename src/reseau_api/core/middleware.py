@@ -183,7 +183,8 @@ class HttpMiddleware:
         query = scope["query_string"]
         if query and (name := _key_in_query(query)) is not None:
             await self._refuse(send, scope, 400, (
-                "API keys are accepted only in the `Authorization: Bearer` header. A key sent in a URL "
+                f"Query parameter `{name}` looks like an API key. API keys are accepted only in the "
+                "`Authorization: Bearer` header. A key sent in a URL "
                 "ends up in logs and browser history: have it revoked and use a new one."), "query", name)
             return
         cors = self._cors_origin(origin)
