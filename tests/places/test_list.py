@@ -185,9 +185,9 @@ async def test_geojson_feature_collection(client: httpx.AsyncClient, session: As
     assert last["features"][0]["geometry"] is None and last["links"] == []
 
 
-async def test_csv_streams_the_whole_filtered_set(client: httpx.AsyncClient, session: AsyncSession) -> None:
+async def test_csv_holds_the_whole_filtered_set(client: httpx.AsyncClient, session: AsyncSession) -> None:
     await seed_three(session)
-    response = await client.get("/v1/lieux?f=csv&teletravail=true&limit=1")
+    response = await client.get("/v1/lieux?f=csv&teletravail=true")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.content.startswith("\ufeff".encode())
