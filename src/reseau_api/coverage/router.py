@@ -8,8 +8,8 @@ from reseau_api.core.db import SessionDep
 from reseau_api.core.geo import GeoJSONResponse
 from reseau_api.core.http import body_etag, not_modified
 from reseau_api.core.openapi import problem_responses
-from reseau_api.core.params import reject_unknown_parameters
 from reseau_api.core.pagination import DEFAULT_LIMIT, link_header, next_url
+from reseau_api.core.params import reject_unknown_parameters
 from reseau_api.coverage import service
 from reseau_api.coverage.filters import CountedPlacesDep, CoverageParamsDep, SuggestionCount
 from reseau_api.coverage.schemas import CommuneCoveragePage, CoverageTable, SuggestionList

@@ -12,8 +12,8 @@ from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.geo import GeoJSONResponse
 from reseau_api.core.http import not_modified
 from reseau_api.core.openapi import problem_responses
-from reseau_api.core.params import reject_unknown_parameters
 from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
+from reseau_api.core.params import reject_unknown_parameters
 from reseau_api.opendata import jsonld
 from reseau_api.places import queries, service
 from reseau_api.places.dependencies import can_see
