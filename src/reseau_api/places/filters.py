@@ -117,6 +117,16 @@ class PlaceFilters:
         return (f"ST_SetSRID(ST_MakePoint({p(self.near.lon, 'float8')}, "
                 f"{p(self.near.lat, 'float8')}), 4326)::geography")
 
+    def origin_point(self, p: Params) -> str | None:
+        """What `tri=distance` measures from: `pres_de`, else the centre of `bbox`, else nothing."""
+        if self.near is not None:
+            return self.near_point(p)
+        if self.bbox is None:
+            return None
+        b = self.bbox
+        return (f"ST_SetSRID(ST_MakePoint({p((b.min_lon + b.max_lon) / 2, 'float8')}, "
+                f"{p((b.min_lat + b.max_lat) / 2, 'float8')}), 4326)::geography")
+
     @property
     def q_normalised(self) -> str:
         return " ".join((self.q or "").lower().split())

@@ -57,9 +57,13 @@ SORTS = {
 
 
 def default_sort(filters: PlaceFilters) -> str:
+    """Nearest first around `pres_de`; by relevance for `q`; nearest the centre of `bbox` (a map view):
+    each is an order the geography index walks, so a page reads `limit` rows however dense the box."""
     if filters.near is not None:
         return "distance"
-    return "pertinence" if filters.q else "nom"
+    if filters.q:
+        return "pertinence"
+    return "distance" if filters.bbox is not None else "nom"
 
 
 def _sort_key(sort: str, filters: PlaceFilters, p: Params) -> str:
@@ -68,9 +72,10 @@ def _sort_key(sort: str, filters: PlaceFilters, p: Params) -> str:
     if sort == "-maj_le":
         return "p.updated_at"
     if sort == "distance":
-        if filters.near is None:
-            raise InvalidParameter("tri", "tri=distance needs pres_de")
-        return f"ST_Distance(p.geom::geography, {filters.near_point(p)})"  # WGS 84 spheroid
+        origin = filters.origin_point(p)
+        if origin is None:
+            raise InvalidParameter("tri", "tri=distance needs pres_de or bbox")
+        return f"ST_Distance(p.geom::geography, {origin})"  # WGS 84 spheroid
     if not filters.q:
         raise InvalidParameter("tri", "tri=pertinence needs q")
     return filters.rank(p)
@@ -123,7 +128,7 @@ async def page(
         # The index orders by sphere distance (<->), the API by spheroid distance: they differ by up
         # to ~0.5 %. Take the next rows by KNN, then every row within 1 % beyond the farthest of them
         # (sphere, indexed), and order those by the true distance: exact, and still index-bound.
-        point = filters.near_point(p)
+        point = filters.origin_point(p)
         # Without the radius here: with it, the planner (which cannot estimate ST_DWithin) reads every
         # row within the radius and sorts them; without, it walks the index nearest-first and stops.
         # The radius still applies below.

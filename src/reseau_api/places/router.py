@@ -36,7 +36,9 @@ _LIST_DESCRIPTION = """\
 Published places matching every filter given (filters combine with AND; a repeated filter is OR within
 itself, except `services`, where every listed service is required).
 
-**Order** (`tri`): `distance` when `pres_de` is given, else `pertinence` when `q` is given, else `nom`.
+**Order** (`tri`): `distance` when `pres_de` is given, else `pertinence` when `q` is given, else
+`distance` from the centre of `bbox` when given (a map view fills from its middle, and a page reads only
+its own rows however dense the box), else `nom`. `tri=distance` measures from `pres_de`, else the `bbox` centre.
 **Pages**: `limit` items (default 20, max 200); follow `next` (or the `Link: rel="next"` header) to walk
 every match exactly once. `total` is exact up to 1,000, then an estimate (`total_estime: true`).
 
