@@ -30,6 +30,7 @@ WGS84_E2 = WGS84_F * (2 - WGS84_F)
 RHO_MIN = WGS84_B ** 2 / WGS84_A  # smallest radius of curvature of the ellipsoid
 SLACK_M = 0.001  # the least slack: float64 rounding of 3-D coordinates is about 1e-9 m
 CHUNK = 512
+NEAREST_CELLS = 1 << 20  # point x site distances held at once by nearest_candidates (8 MB)
 
 
 def ecef(lon_deg: np.ndarray, lat_deg: np.ndarray) -> np.ndarray:
@@ -138,3 +139,26 @@ def coverage_matrix(targets: np.ndarray, candidates: np.ndarray, radius_m: float
     coverage.band_target, coverage.band_candidate = np.concatenate(band_t), np.concatenate(band_c)
     return coverage
 
+
+def nearest_candidates(points: np.ndarray, sites: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(point, site) index pairs that may be the geodesically nearest site of each point.
+
+    For each point, the chord-nearest site is at most `arc_bound(c_min)` away by geodesic, so the nearest
+    site has a chord no longer than that: every site within it is a candidate (usually one or two).
+    Pairs come grouped by point, sites ascending. float64 throughout.
+    """
+    point_parts, site_parts = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    if len(points) and len(sites):
+        centre = sites.mean(axis=0)
+        p_all, s_all = points - centre, sites - centre
+        step = max(1, min(CHUNK, NEAREST_CELLS // len(s_all)))  # a few MB per chunk, whatever the sites
+        for first in range(0, len(p_all), step):
+            p = p_all[first:first + step]
+            squared = np.subtract.outer(p[:, 0], s_all[:, 0]) ** 2
+            squared += np.subtract.outer(p[:, 1], s_all[:, 1]) ** 2
+            squared += np.subtract.outer(p[:, 2], s_all[:, 2]) ** 2
+            limit = arc_bound(np.sqrt(squared.min(axis=1))) + SLACK_M
+            rows, cols = np.nonzero(squared <= (limit * limit)[:, None])
+            point_parts.append(rows + first)
+            site_parts.append(cols)
+    return np.concatenate(point_parts), np.concatenate(site_parts)
