@@ -2,6 +2,7 @@
 `ouvert_le` bounded and evaluated off the event loop, CSV built before it is sent (issue 14, items 14,
 15 and 19)."""
 
+import asyncio
 import csv
 import io
 import threading
@@ -121,9 +122,16 @@ async def _first_body_event(path: str, on_body: Callable[[], None]) -> int:
     """Run one GET through the app as a server would, calling `on_body` when the first body bytes go out."""
     status = 0
     sent = False
+    requested = False
+    finished = asyncio.Event()
 
     async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await finished.wait()  # the client stays connected until the response is complete
+        return {"type": "http.disconnect"}
 
     async def send(message: dict[str, Any]) -> None:
         nonlocal status, sent
@@ -137,7 +145,10 @@ async def _first_body_event(path: str, on_body: Callable[[], None]) -> int:
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
              "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
              "headers": [(b"host", b"test")], "client": ("127.0.0.1", 50000), "server": ("test", 80)}
-    await app(scope, receive, send)
+    try:
+        await app(scope, receive, send)
+    finally:
+        finished.set()
     return status
 
 
