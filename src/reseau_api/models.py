@@ -2,6 +2,7 @@
 
 from reseau_api.ami.models import AmiApplication, AmiDataset
 from reseau_api.core.db import Base
+from reseau_api.core.versions import DataVersion
 from reseau_api.coverage.models import Commune
 from reseau_api.members.models import ApiKey, Organisation
 from reseau_api.places.models import Place, PlaceRevision
@@ -9,6 +10,6 @@ from reseau_api.practices.models import Practice, PracticePlace, PracticeRevisio
 from reseau_api.territories.models import Departement
 
 __all__ = [
-    "AmiApplication", "AmiDataset", "ApiKey", "Base", "Commune", "Departement", "Organisation", "Place",
+    "AmiApplication", "AmiDataset", "ApiKey", "Base", "Commune", "DataVersion", "Departement", "Organisation", "Place",
     "PlaceRevision", "Practice", "PracticePlace", "PracticeRevision",
 ]
