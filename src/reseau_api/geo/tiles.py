@@ -10,8 +10,8 @@ from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.geo import MVTResponse
 from reseau_api.core.http import body_etag, not_modified
 from reseau_api.core.openapi import problem_responses
-from reseau_api.core.urls import base_url
 from reseau_api.core.params import reject_unknown_parameters
+from reseau_api.core.urls import base_url
 from reseau_api.geo import queries
 from reseau_api.geo.links import filter_items
 from reseau_api.geo.schemas import TileJSON, VectorLayer
