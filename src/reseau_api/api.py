@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from reseau_api.ami.router import router as ami_router
 from reseau_api.coverage.router import router as coverage_router
+from reseau_api.feed.router import router as feed_router
 from reseau_api.geo.router import tiles_router
 from reseau_api.members.router import keys_router, organisations_router
 from reseau_api.opendata.imports_router import router as imports_router
@@ -25,3 +26,4 @@ api_router.include_router(imports_router)
 api_router.include_router(tiles_router)
 api_router.include_router(coverage_router)
 api_router.include_router(practices_router)
+api_router.include_router(feed_router)

@@ -1,0 +1,70 @@
+"""Reads of the change feed and the snapshot export, on the primary (the sequencer writes).
+
+Positions are given by the SQL function `feed_sequence()` (migration 0400): a read first numbers the
+committed changes nobody numbered yet, commits, then reads `position > depuis`.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reseau_api.core.db import raw_connection
+from reseau_api.core.errors import InvalidParameter
+from reseau_api.feed.exceptions import CursorExpired
+
+_ENTRY = """json_build_object('curseur', c.position, 'action', c.action, 'ressource', c.resource,
+    'id', c.resource_id, 'date', c.changed_at, 'champs', c.fields, 'donnees', c.data)::text"""
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[str]  # JSON texts, in order
+    cursor: int
+    up_to_date: bool
+
+
+async def sequence(session: AsyncSession) -> int:
+    """Number the committed changes (in their own transaction) and return the last position."""
+    last = (await session.execute(text("SELECT feed_sequence()"))).scalar_one()
+    await session.commit()
+    return last
+
+
+async def page(session: AsyncSession, after: int, limit: int) -> Page:
+    last = await sequence(session)
+    raw = await raw_connection(session)
+    purged = await raw.fetchval("SELECT purged_through FROM feed_sequencer")
+    if after < purged:
+        raise CursorExpired(
+            f"changes up to {purged} are past the retention; download /v1/export/annuaire.json again "
+            "and follow the feed from its curseur", extra={"curseur_minimal": purged})
+    if after > last:
+        raise InvalidParameter("depuis", f"no change has this cursor yet (the last one is {last})")
+    rows = await raw.fetch(
+        f"SELECT {_ENTRY} AS entry, c.position FROM feed_change c WHERE c.position > $1 "
+        "ORDER BY c.position LIMIT $2", after, limit)
+    cursor = rows[-1]["position"] if rows else after
+    return Page([r["entry"] for r in rows], cursor, cursor >= last)
+
+
+async def snapshot(session: AsyncSession) -> tuple[int, str]:
+    """The public directory and the cursor it is consistent with, as one JSON text.
+
+    `session` must be REPEATABLE READ and fresh: the sequencer's table lock comes before the first
+    query, so the snapshot is taken once no other sequencer can run. Every change committed in it is
+    then numbered here (at most `curseur`), every later one will be numbered after: the data is exactly
+    the result of the changes up to `curseur`. The data is feed_state, the representations the feed
+    published last."""
+    await session.execute(text("LOCK TABLE feed_sequencer IN EXCLUSIVE MODE"))
+    cursor = (await session.execute(text("SELECT feed_sequence()"))).scalar_one()
+    body = (await session.execute(text("""
+        SELECT json_build_object(
+            'curseur', CAST(:cursor AS bigint),
+            'lieux', coalesce((SELECT json_agg(s.data ORDER BY s.resource_id) FROM feed_state s
+                               WHERE s.resource = 'lieu' AND s.data IS NOT NULL), '[]'),
+            'bonnes_pratiques', coalesce((SELECT json_agg(s.data ORDER BY s.resource_id) FROM feed_state s
+                               WHERE s.resource = 'bonne_pratique' AND s.data IS NOT NULL), '[]'))::text
+    """), {"cursor": cursor})).scalar_one()
+    await session.commit()
+    return cursor, body
