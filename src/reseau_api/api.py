@@ -13,6 +13,7 @@ from reseau_api.places.edit_router import router as places_edit_router
 from reseau_api.places.router import router as places_router
 from reseau_api.practices.router import router as practices_router
 from reseau_api.vocabularies.router import router as vocabularies_router
+from reseau_api.webhooks.router import router as webhooks_router
 
 api_router = APIRouter(prefix="/v1")
 api_router.include_router(places_router)
@@ -27,3 +28,4 @@ api_router.include_router(tiles_router)
 api_router.include_router(coverage_router)
 api_router.include_router(practices_router)
 api_router.include_router(feed_router)
+api_router.include_router(webhooks_router)

@@ -11,7 +11,7 @@ from reseau_api.territories.models import Departement
 from reseau_api.webhooks.models import WebhookDelivery, WebhookSubscription
 
 __all__ = [
-    "AmiApplication", "AmiDataset", "ApiKey", "Base", "Commune", "Departement", "FeedChange", "FeedSequencer", "FeedState",
-    "Organisation", "Place",
-    "PlaceRevision", "Practice", "PracticePlace", "PracticeRevision", "WebhookDelivery", "WebhookSubscription",
+    "AmiApplication", "AmiDataset", "ApiKey", "Base", "Commune", "Departement", "FeedChange", "FeedSequencer",
+    "FeedState", "Organisation", "Place", "PlaceRevision", "Practice", "PracticePlace", "PracticeRevision",
+    "WebhookDelivery", "WebhookSubscription",
 ]

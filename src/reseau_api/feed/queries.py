@@ -13,7 +13,8 @@ from reseau_api.core.db import raw_connection
 from reseau_api.core.errors import InvalidParameter
 from reseau_api.feed.exceptions import CursorExpired
 
-_ENTRY = """json_build_object('curseur', c.position, 'action', c.action, 'ressource', c.resource,
+# One feed entry of `feed_change c`, as JSON text (the feed and the webhook payloads).
+ENTRY_JSON = """json_build_object('curseur', c.position, 'action', c.action, 'ressource', c.resource,
     'id', c.resource_id, 'date', c.changed_at, 'champs', c.fields, 'donnees', c.data)::text"""
 
 
@@ -42,7 +43,7 @@ async def page(session: AsyncSession, after: int, limit: int) -> Page:
     if after > last:
         raise InvalidParameter("depuis", f"no change has this cursor yet (the last one is {last})")
     rows = await raw.fetch(
-        f"SELECT {_ENTRY} AS entry, c.position FROM feed_change c WHERE c.position > $1 "
+        f"SELECT {ENTRY_JSON} AS entry, c.position FROM feed_change c WHERE c.position > $1 "
         "ORDER BY c.position LIMIT $2", after, limit)
     cursor = rows[-1]["position"] if rows else after
     return Page([r["entry"] for r in rows], cursor, cursor >= last)
