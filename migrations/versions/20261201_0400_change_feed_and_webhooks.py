@@ -40,7 +40,9 @@ REPRESENTATIONS = [
             'lon', round(ST_X(p.geom)::numeric, 6), 'lat', round(ST_Y(p.geom)::numeric, 6)) END,
         'teletravail', jsonb_build_object(
             'postes', p.desks, 'bureaux_prives', p.private_offices, 'salles_reunion', p.meeting_rooms,
-            'prix_demi_journee', p.price_half_day, 'prix_journee', p.price_day, 'prix_mois', p.price_month,
+            -- decimal euros as strings ("15.00"), as the detail writes them
+            'prix_demi_journee', p.price_half_day::text, 'prix_journee', p.price_day::text,
+            'prix_mois', p.price_month::text,
             'reservation_url', p.booking_url, 'acces_24_7', p.access_24_7, 'publics', p.audiences,
             'debit_internet_mbps', p.bandwidth_mbps),
         'horaires', p.opening_hours, 'email', p.email, 'telephone', p.phone, 'site_web', p.website,
@@ -61,7 +63,7 @@ REPRESENTATIONS = [
         'version', b.version)""",
 ]
 
-# Capture: compare the resource's public representation now with the last one the feed published
+# Capture, at commit (deferred triggers): compare the resource's public representation now with the last one the feed published
 # (feed_state); a difference is a change: publication (was not public), retrait (is no longer public:
 # a tombstone) or modification (the top-level fields that differ). The feed_state row is locked first,
 # so a capture that waited for a concurrent one reads, in its next statements, what that one committed
@@ -256,8 +258,10 @@ def upgrade() -> None:
         UNION ALL
         SELECT 'bonne_pratique', b.id, practice_public_json(b) FROM practice b WHERE practice_is_public(b.status)""")
     for table, function in TRIGGERS:
-        op.execute(f"CREATE TRIGGER feed_capture AFTER INSERT OR UPDATE OR DELETE ON {table} "
-                   f"FOR EACH ROW EXECUTE FUNCTION {function}()")
+        # Deferred to the commit: a use case that writes a row several times (content, then version)
+        # is captured once, in its final state, and never in an intermediate one.
+        op.execute(f"CREATE CONSTRAINT TRIGGER feed_capture AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                   f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {function}()")
 
 
 def downgrade() -> None:

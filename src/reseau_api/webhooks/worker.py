@@ -176,3 +176,6 @@ def main() -> None:
         await run(stop=stop)
 
     asyncio.run(_main())
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
