@@ -42,7 +42,8 @@ async def test_a_place_published_edited_archived_and_republished(
     created = (await post_place(client, admin, PUBLISH, nom="Le Hangar Numérique")).json()
     await commit_point(session)
     pid = created["id"]
-    assert (await patch_place(client, admin, pid, {"nom": "Le Hangar", "teletravail": {"postes": 3}}, 1)).status_code == 200
+    edited = await patch_place(client, admin, pid, {"nom": "Le Hangar", "teletravail": {"postes": 3}}, 1)
+    assert edited.status_code == 200, edited.text
     await commit_point(session)
     archived = await client.delete(f"/v1/lieux/{pid}", headers=auth(admin, **{"If-Match": tag(pid, 2)}))
     assert archived.status_code == 200, archived.text
@@ -81,7 +82,8 @@ async def test_drafts_and_rejected_places_never_appear(
     draft = (await post_place(client, member, nom="Brouillon secret")).json()
     assert draft["moderation"] == "a_valider"
     assert (await patch_place(client, member, draft["id"], {"description": "privé"}, 1)).status_code == 200
-    rejected = await client.post(f"/v1/lieux/{draft['id']}/moderation", json={"decision": "rejeter", "motif": "hors réseau"},
+    rejected = await client.post(f"/v1/lieux/{draft['id']}/moderation",
+                                 json={"decision": "rejeter", "motif": "hors réseau"},
                                  headers=auth(admin, **{"If-Match": tag(draft["id"], 2)}))
     assert rejected.status_code == 200, rejected.text
     assert await changes(client, start) == []
@@ -109,7 +111,8 @@ async def test_a_practice_follows_the_visibility_of_its_places(
     place = (await post_place(client, admin, PUBLISH, nom="Tiers-lieu des Pratiques")).json()
     await commit_point(session)
     created = await client.post("/v1/bonnes-pratiques?publier=true", headers=auth(admin), json={
-        "titre": "Une pratique partagée", "resume": "Un résumé suffisamment long.", "contenu": "# Texte\n\nDu **gras**.",
+        "titre": "Une pratique partagée", "resume": "Un résumé suffisamment long.",
+        "contenu": "# Texte\n\nDu **gras**.",
         "thematiques": ["gouvernance"], "lieux": [place["id"]]})
     assert created.status_code == 201, created.text
     practice = created.json()

@@ -1,13 +1,11 @@
 """Staying in sync: the change feed and the directory snapshot it continues."""
 
 import json
-from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from fastapi import APIRouter, Query, Request, Response
 
-from reseau_api.core.db import SessionDep, close_quietly, engine
+from reseau_api.core.db import SessionDep
 from reseau_api.core.http import body_etag, not_modified
 from reseau_api.core.openapi import problem_responses
 from reseau_api.feed import queries
@@ -22,21 +20,6 @@ TAIL_CACHE = "public, max-age=5"
 FULL_PAGE_CACHE = "public, max-age=86400"
 SNAPSHOT_CACHE = "public, max-age=60"
 CURSOR_HEADER = "Changements-Curseur"
-
-_snapshot_sessions = async_sessionmaker(engine.execution_options(isolation_level="REPEATABLE READ"),
-                                        expire_on_commit=False)
-
-
-async def get_snapshot_session() -> AsyncIterator[AsyncSession]:
-    session = _snapshot_sessions()
-    try:
-        yield session
-    finally:
-        await close_quietly(session)
-
-
-SnapshotSessionDep = Annotated[AsyncSession, Depends(get_snapshot_session)]
-
 
 @router.get(
     "/changements", summary="Changes of public data since a cursor", response_model=ChangePage,
@@ -79,7 +62,7 @@ async def list_changes(
     response_model=DirectorySnapshot, tags=["open data"],
     responses={304: {"description": "Not modified (If-None-Match matched the ETag)"}},
 )
-async def get_directory_snapshot(request: Request, session: SnapshotSessionDep) -> Response:
+async def get_directory_snapshot(request: Request, session: SessionDep) -> Response:
     """Every public place and good practice in the feed's representation, read in one snapshot, and
     `curseur`: the state after exactly the changes up to it (also in the `Changements-Curseur` header).
     Load it, then follow `/v1/changements?depuis=<curseur>`: you hold an exact copy."""
