@@ -1,7 +1,6 @@
 """A database of its own for tests that really commit (concurrent writers, a worker process), so that
 nothing they leave is seen by the rolled-back tests; and helpers to write to it with asyncpg."""
 
-import asyncio
 import uuid
 
 import asyncpg
@@ -46,7 +45,3 @@ async def public_truth(conn: asyncpg.Connection) -> dict[str, dict]:
 
     rows = await conn.fetch("SELECT place_public_json(p)::text AS data FROM place p WHERE place_is_public(p.moderation)")
     return {d["id"]: d for d in (json.loads(r["data"]) for r in rows)}
-
-
-def run(coro):  # noqa: ANN001, ANN201
-    return asyncio.run(coro)
