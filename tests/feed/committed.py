@@ -43,5 +43,6 @@ async def public_truth(conn: asyncpg.Connection) -> dict[str, dict]:
     """The public set as PostgreSQL computes it now, by id."""
     import json
 
-    rows = await conn.fetch("SELECT place_public_json(p)::text AS data FROM place p WHERE place_is_public(p.moderation)")
+    rows = await conn.fetch(
+        "SELECT place_public_json(p)::text AS data FROM place p WHERE place_is_public(p.moderation)")
     return {d["id"]: d for d in (json.loads(r["data"]) for r in rows)}
