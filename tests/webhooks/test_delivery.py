@@ -55,7 +55,7 @@ def admin(dsn: str) -> dict[str, str]:
 
 
 def start_worker(dsn: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "reseau_api.cli", "worker"],  # noqa: S603
+    return subprocess.Popen([sys.executable, "-m", "reseau_api.cli", "worker"],
                             env={**os.environ, "DATABASE_URL": dsn, **ENV})
 
 

@@ -13,5 +13,5 @@ class DeliveryNotFound(NotFound):
 
 class UnsafeWebhookUrl(InvalidBody):
     def __init__(self, reason: str) -> None:
-        detail = f"This URL cannot receive webhooks: it {reason}."
+        detail = f"This URL cannot receive webhooks: {reason}."
         super().__init__([{"in": "body", "pointer": "/url", "detail": detail}], detail=detail)

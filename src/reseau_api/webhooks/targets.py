@@ -33,20 +33,20 @@ class Target:
 
 def parse(url: str, *, allow_local: bool) -> tuple[str, str, int, str]:
     if len(url) > MAX_URL_LENGTH:
-        raise UnsafeTarget(f"longer than {MAX_URL_LENGTH} characters")
+        raise UnsafeTarget(f"it is longer than {MAX_URL_LENGTH} characters")
     parts = urlsplit(url)
     if parts.scheme != "https" and not (allow_local and parts.scheme == "http"):
-        raise UnsafeTarget("must be an https:// URL")
+        raise UnsafeTarget("it must be an https:// URL")
     if parts.username is not None or parts.password is not None:
-        raise UnsafeTarget("must not contain credentials")
+        raise UnsafeTarget("it must not contain credentials")
     if parts.fragment:
-        raise UnsafeTarget("must not contain a fragment")
+        raise UnsafeTarget("it must not contain a fragment")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise UnsafeTarget("has an invalid port") from None
+        raise UnsafeTarget("it has an invalid port") from None
     if not parts.hostname:
-        raise UnsafeTarget("has no host")
+        raise UnsafeTarget("it has no host")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return parts.scheme, parts.hostname, port, path
 
@@ -65,12 +65,12 @@ async def resolve(url: str, *, allow_local: bool) -> Target:
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise UnsafeTarget(f"the host {host!r} does not resolve") from None
+        raise UnsafeTarget(f"its host {host!r} does not resolve") from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses:
-        raise UnsafeTarget(f"the host {host!r} does not resolve")
+        raise UnsafeTarget(f"its host {host!r} does not resolve")
     if not allow_local:
         refused = [a for a in addresses if not is_public(a)]
         if refused:
-            raise UnsafeTarget(f"the host {host!r} resolves to a non-public address ({refused[0]})")
+            raise UnsafeTarget(f"its host {host!r} resolves to a non-public address ({refused[0]})")
     return Target(scheme, host, port, path, addresses[0])
