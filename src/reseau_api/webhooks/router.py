@@ -49,6 +49,7 @@ async def create_webhook(data: WebhookCreate, session: SessionDep, admin: AdminM
 @router.get("", response_model=WebhookList, summary="List webhook subscriptions",
             responses=problem_responses(401, 403))
 async def list_webhooks(session: SessionDep, admin: AdminMember, response: Response) -> WebhookList:
+    """Every subscription (at most 500), oldest first, without secrets."""
     response.headers.update(NO_STORE)
     return WebhookList(items=[service.read(s) for s in await service.list_all(session)])
 
@@ -56,6 +57,7 @@ async def list_webhooks(session: SessionDep, admin: AdminMember, response: Respo
 @router.get("/{webhook_id}", response_model=WebhookRead, summary="Get a webhook subscription",
             responses=problem_responses(400, 401, 403, 404))
 async def get_webhook(sub: ValidWebhook, response: Response) -> WebhookRead:
+    """A subscription: URL, events, whether it is active, failures in a row and why it was disabled."""
     response.headers.update(NO_STORE)
     return service.read(sub)
 
@@ -72,6 +74,7 @@ async def update_webhook(patch: WebhookPatch, sub: ValidWebhook, session: Sessio
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a webhook subscription",
                responses=problem_responses(400, 401, 403, 404, 429))
 async def delete_webhook(sub: ValidWebhook, session: SessionDep) -> Response:
+    """Stops the deliveries and removes the subscription with its delivery log."""
     await service.delete(session, sub)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
