@@ -127,7 +127,8 @@ async def run_once(pool: asyncpg.Pool, client: httpx.AsyncClient, settings: Sett
 
 async def _next_due_s(pool: asyncpg.Pool, cap: float) -> float:
     wait = await pool.fetchval(
-        "SELECT extract(epoch FROM min(next_attempt_at) - now()) FROM webhook_delivery WHERE state = 'en_attente'")
+        "SELECT extract(epoch FROM min(d.next_attempt_at) - now()) FROM webhook_delivery d "
+        "JOIN webhook_subscription s ON s.id = d.subscription_id WHERE d.state = 'en_attente' AND s.active")
     return cap if wait is None else max(0.05, min(cap, float(wait)))
 
 
