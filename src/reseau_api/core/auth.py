@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reseau_api.core.config import get_settings
 from reseau_api.core.db import SessionDep
 from reseau_api.core.errors import Forbidden, InvalidParameter, TooManyRequests, Unauthorized
-from reseau_api.members.models import ApiKey
+from reseau_api.core.keys import ApiKey
 
 KEY_SCHEME = "rsx"
 PREFIX_ALPHABET = string.ascii_lowercase + string.digits

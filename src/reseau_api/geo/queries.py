@@ -16,6 +16,7 @@ from reseau_api.core.db import raw_connection
 from reseau_api.core.sql import Params
 from reseau_api.places.filters import PlaceFilters
 from reseau_api.places.queries import EXACT_COUNT_LIMIT
+from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 
 # ---------------------------------------------------------------------------------------------------
 # OGC API - Features
@@ -70,6 +71,9 @@ async def _count(raw: Any, table: str, where: str, values: list[Any]) -> int | N
     return None if total > EXACT_COUNT_LIMIT else int(total)
 
 
+PLACE_PUBLIC = PLACE_WORKFLOW.public_sql("p.moderation")
+
+
 async def place_features(
     session: AsyncSession, filters: PlaceFilters, *, envelope: Envelope | None, updated: tuple[Any, Any] | None,
     limit: int, after: UUID | None,
@@ -97,10 +101,13 @@ async def place_features(
     return FeaturePage([r["body"] for r in rows[:limit]], matched, next_key)
 
 
+PLACE_PUBLIC = PLACE_WORKFLOW.public_sql("p.moderation")
+
+
 async def place_feature(session: AsyncSession, place_id: UUID) -> str | None:
     raw = await raw_connection(session)
     return await raw.fetchval(
-        f"SELECT {_PLACE_FEATURE} FROM place p WHERE p.id = $1 AND p.moderation = 'publie'", place_id)
+        f"SELECT {_PLACE_FEATURE} FROM place p WHERE p.id = $1 AND {PLACE_PUBLIC}", place_id)
 
 
 def _department_conditions(p: Params, codes: list[str] | None, envelope: Envelope | None) -> list[str]:

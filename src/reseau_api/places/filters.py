@@ -23,6 +23,7 @@ from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.sql import Params
 from reseau_api.places import service
 from reseau_api.places.schemas import DepartmentCode, PlaceType, Service, Status
+from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 
 MAX_RADIUS_M = 200_000
 DEFAULT_RADIUS_M = 20_000
@@ -67,7 +68,7 @@ class PlaceFilters:
     def conditions(self, p: Params, alias: str = "p") -> list[str]:
         """SQL conditions (to be AND-ed) on the place table aliased `alias`."""
         a = alias
-        where = [f"{a}.moderation = 'publie'"]
+        where = [PLACE_WORKFLOW.public_sql(f"{a}.moderation")]
         if self.types:
             where.append(f"{a}.types && {p(self.types, 'varchar[]')}")
         if self.statuses:

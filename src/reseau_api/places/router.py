@@ -13,13 +13,12 @@ from reseau_api.core.geo import GeoJSONResponse
 from reseau_api.core.http import not_modified
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
-from reseau_api.opendata import jsonld
-from reseau_api.places import queries, service
+from reseau_api.places import jsonld, queries, service
 from reseau_api.places.dependencies import can_see
 from reseau_api.places.exceptions import PlaceNotFound
 from reseau_api.places.filters import PlaceFiltersDep, resolve_open_at
 from reseau_api.places.schemas import PlacePage, PlacePracticeRef, PlaceRead
-from reseau_api.practices import queries as practices_queries
+from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 
 router = APIRouter(prefix="/lieux", tags=["lieux"])
 
@@ -125,11 +124,11 @@ async def get_place(
     if place is None or not can_see(member, place):
         raise PlaceNotFound(id_or_slug)
     linked_data = jsonld.wanted(request.headers.get("accept"))
-    practices = [] if linked_data else await practices_queries.published_for_place(session, place.id)
+    practices = [] if linked_data else await service.practices_of(session, place.id)
     etag = jsonld.etag(place) if linked_data else service.detail_etag(place, practices)
     # Only published records may sit in shared caches; the others are for their owners' eyes.
     headers = {"ETag": etag, "Last-Modified": format_datetime(place.updated_at, usegmt=True),
-               "Cache-Control": DETAIL_CACHE if place.moderation == "publie" else PRIVATE_CACHE,
+               "Cache-Control": DETAIL_CACHE if PLACE_WORKFLOW.is_public(place.moderation) else PRIVATE_CACHE,
                "Vary": "Accept"}
     if not_modified(request, etag):
         return Response(status_code=304, headers=headers)
