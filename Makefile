@@ -1,4 +1,4 @@
-# reseau-api: `make run` serves the API, `make test` runs the whole suite. Both install what is missing.
+# reseau-api: `make run` serves the API (and runs the worker), `make test` runs the whole suite. Both install what is missing.
 SHELL := /bin/bash
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -18,7 +18,8 @@ run: install
 	$(CLI) db up
 	$(CLI) migrate
 	$(CLI) seed --if-empty
-	$(CLI) serve --host $(HOST) --port $(PORT)
+	# The worker (feed numbering, webhooks) runs beside the server and stops with it.
+	$(CLI) worker & worker=$$!; trap 'kill $$worker' EXIT; $(CLI) serve --host $(HOST) --port $(PORT)
 
 test: lint typecheck
 	$(CLI) db up

@@ -11,6 +11,7 @@ from reseau_api.core import cluster
 from reseau_api.core.config import PROJECT_ROOT, get_settings
 from reseau_api.members.cli import keys_app, organisations_app
 from reseau_api.opendata import cli as opendata_cli
+from reseau_api.webhooks import cli as webhooks_cli
 
 app = typer.Typer(
     help="reseau-api: directory of the Occitanie tiers-lieux network.", no_args_is_help=True,
@@ -23,6 +24,8 @@ app.add_typer(organisations_app, name="organisations")
 app.add_typer(keys_app, name="cles")
 app.add_typer(opendata_cli.lieux_app, name="lieux")
 app.command("export")(opendata_cli.export)
+app.add_typer(webhooks_cli.webhooks_app, name="webhooks")
+app.command("worker")(webhooks_cli.worker)
 
 
 def _fail(message: str) -> None:

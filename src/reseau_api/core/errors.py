@@ -55,6 +55,11 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
         "Service unavailable",
         "The database is unreachable or overloaded. Retry after the delay in `Retry-After`.",
     ),
+    "changements-expires": (
+        "Cursor expired",
+        "The changes after this cursor are past the feed's retention. Download the export "
+        "/v1/export/annuaire.json again and follow the feed from the cursor it states.",
+    ),
     "erreur-interne": ("Internal error", "An unexpected error. It has been logged with the request id."),
 }
 

@@ -29,7 +29,8 @@ _DESCRIPTIONS = {
     400: "Invalid parameter", 401: "Missing, malformed, revoked or unknown API key",
     403: "Not allowed for this key", 404: "Not found", 409: "Conflict", 412: "Stale If-Match",
     413: "Body too large", 415: "Unsupported media type", 422: "Invalid body",
-    428: "If-Match required", 429: "Rate limited", 503: "Database unavailable",
+    410: "Past the retention: resynchronise from the export", 428: "If-Match required", 429: "Rate limited",
+    503: "Database unavailable",
 }
 
 

@@ -201,7 +201,8 @@ def _positions(columns: str, where: str) -> str:
 
 
 def _point(x: str, y: str) -> str:
-    return f"ST_MakePoint(round({x} - $2::int * {TILE_EXTENT}), round({y} - $3::int * {TILE_EXTENT}))"
+    # int8: at zoom 21 a column times the extent overflows int4
+    return f"ST_MakePoint(round({x} - $2::int::int8 * {TILE_EXTENT}), round({y} - $3::int::int8 * {TILE_EXTENT}))"
 
 
 def _properties(a: str) -> str:
