@@ -4,7 +4,7 @@ functions, capture triggers on place / practice / practice_place, the sequencer,
 See docs/architecture.md, "Change feed and webhooks".
 
 Revision ID: 0400
-Revises: 0100
+Revises: 0200
 Create Date: 2026-12-01 09:22:33.774846
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0400'
-down_revision: str | None = '0100'
+down_revision: str | None = '0200'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
