@@ -19,6 +19,10 @@ from typing import Any
 
 from opening_hours import OpeningHours, ParserError, State
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+
+from reseau_api.core.html import script_json
+from reseau_api.geo.links import base_url
 
 from reseau_api.places import vocabulary as vocab
 from reseau_api.places.models import Place
@@ -159,3 +163,15 @@ async def place_json_ld(session: AsyncSession, place: Place, *, url: str) -> dic
     """`place_document` with the department's name as `addressRegion`."""
     department = await session.get(Departement, place.department_code)
     return place_document(place, url=url, department_name=department.name if department else None)
+
+
+def place_url(request: Request, place: Place) -> str:
+    """The `@id` of a place: its JSON record in this API."""
+    return f"{base_url(request)}/v1/lieux/{place.id}"
+
+
+async def place_json_ld_text(session: AsyncSession, request: Request, place: Place) -> str:
+    """The JSON-LD document as served and as embedded in the place's page: made to be pasted into
+    `<script type="application/ld+json">`, so `<`, `>` and `&` are escaped (a name holding `</script>`
+    cannot end the element)."""
+    return script_json(await place_json_ld(session, place, url=place_url(request, place)))

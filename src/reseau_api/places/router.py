@@ -134,9 +134,8 @@ async def get_place(
     if not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     if linked_data:
-        url = str(request.url_for("get_place", id_or_slug=str(place.id)))
-        document = await jsonld.place_json_ld(session, place, url=url)
-        return Response(json.dumps(document, ensure_ascii=False), media_type=jsonld.MEDIA_TYPE, headers=headers)
+        document = await jsonld.place_json_ld_text(session, request, place)
+        return Response(document, media_type=jsonld.MEDIA_TYPE, headers=headers)
     read = service.to_read(place)
     read.bonnes_pratiques = [PlacePracticeRef(id=r.id, slug=r.slug, titre=r.title) for r in practices]
     return Response(read.model_dump_json(), media_type="application/json", headers=headers)
