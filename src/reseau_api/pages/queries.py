@@ -1,0 +1,68 @@
+"""SQL of the public pages that the API has no equivalent for: the sitemap and the small map of a place.
+Lists reuse `places.queries.page`; "published" is the places' own predicate (`PlaceFilters.conditions`)."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reseau_api.core.db import raw_connection
+from reseau_api.core.sql import Params
+from reseau_api.places.filters import PlaceFilters
+
+SITEMAP_MAX_URLS = 50_000  # the sitemaps.org limit for one file
+
+
+async def sitemap(session: AsyncSession, base: str, departments: list[str]) -> str:
+    """The sitemap (sitemaps.org 0.9) of every published place page and every department page, built and
+    XML-escaped by PostgreSQL; `lastmod` is the place's last change (a department's: its latest place's)."""
+    p = Params()
+    published = " AND ".join(PlaceFilters().conditions(p))
+    base_param, codes = p(base, "text"), p(departments, "text[]")
+    sql = f"""
+        WITH places AS (
+            SELECT p.slug, p.updated_at, p.department_code FROM place p WHERE {published}
+            ORDER BY p.slug LIMIT {SITEMAP_MAX_URLS - len(departments)}
+        ), urls AS (
+            SELECT 0 AS kind, d.code AS key, {base_param} || '/departements/' || d.code AS loc,
+                   (SELECT max(updated_at) FROM places WHERE department_code = d.code) AS lastmod
+            FROM unnest({codes}) AS d(code)
+            UNION ALL
+            SELECT 1, slug, {base_param} || '/lieux/' || slug, updated_at FROM places
+        )
+        SELECT '<?xml version="1.0" encoding="UTF-8"?>' || xmlelement(
+            name urlset, xmlattributes('http://www.sitemaps.org/schemas/sitemap/0.9' AS xmlns),
+            xmlagg(xmlelement(name url, xmlelement(name loc, loc),
+                              CASE WHEN lastmod IS NOT NULL THEN xmlelement(name lastmod,
+                                  to_char(lastmod AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')) END)
+                   ORDER BY kind, key))::text
+        FROM urls
+    """
+    raw = await raw_connection(session)
+    return await raw.fetchval(sql, *p.values)
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A department's outline as an SVG path around a place, in a plane where x = lon·cos(lat₀), y = -lat."""
+
+    path: str
+    view_box: str
+    x: float
+    y: float
+    radius: float
+
+
+async def outline(session: AsyncSession, department: str, lon: float, lat: float) -> Outline | None:
+    raw = await raw_connection(session)
+    row = await raw.fetchrow("""
+        WITH d AS (SELECT cos(radians(ST_Y(ST_Centroid(geom)))) AS k, geom FROM departement WHERE code = $1),
+             s AS (SELECT k, ST_Scale(ST_SimplifyPreserveTopology(geom, 0.003), k, 1) AS g FROM d)
+        SELECT ST_AsSVG(g, 0, 4) AS path, ST_XMin(g) AS xmin, ST_XMax(g) AS xmax,
+               -ST_YMax(g) AS ymin, -ST_YMin(g) AS ymax, k
+        FROM s""", department)
+    if row is None:
+        return None
+    width, height = row["xmax"] - row["xmin"], row["ymax"] - row["ymin"]
+    pad = max(width, height) * 0.04
+    view_box = f"{row['xmin'] - pad:.4f} {row['ymin'] - pad:.4f} {width + 2 * pad:.4f} {height + 2 * pad:.4f}"
+    return Outline(row["path"], view_box, round(lon * row["k"], 5), round(-lat, 5), round(max(width, height) * 0.022, 5))

@@ -1,0 +1,163 @@
+"""Routes of the public pages (HTML for people and search engines; not part of the API's OpenAPI)."""
+
+from datetime import datetime
+from email.utils import format_datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from sqlalchemy import select
+
+from reseau_api.core.config import PROJECT_ROOT, get_settings
+from reseau_api.core.db import ReadSessionDep
+from reseau_api.core.errors import NotFound
+from reseau_api.core.http import body_etag, not_modified
+from reseau_api.pages import queries, service
+from reseau_api.pages.render import CARD_CSP, PAGE_CACHE, error_page, page_response, render
+from reseau_api.places import service as places_service
+from reseau_api.places.filters import place_filters
+from reseau_api.places.schemas import DepartmentCode, PlaceType
+from reseau_api.territories.models import Departement
+
+router = APIRouter(include_in_schema=False)
+GET = ["GET", "HEAD"]
+
+DIST = PROJECT_ROOT / "web" / "dist"
+ASSETS = {"pages.css": "text/css; charset=utf-8", "pages.js": "text/javascript; charset=utf-8"}
+ASSET_CACHE = "public, max-age=3600"
+HIDDEN = ("a_valider", "rejete")  # drafts and refused listings do not exist for the public
+
+
+def _blank_is_none(value: object) -> object:
+    """An HTML form sends an empty field as `name=`: it means "no filter"."""
+    return None if value == "" else value
+
+
+def Blank(kind: Any) -> Any:  # noqa: N802 (a type alias factory)
+    return Annotated[kind | None, BeforeValidator(_blank_is_none)]
+
+
+class DirectoryQuery(BaseModel):
+    """The directory's filters: a subset of /v1/lieux, one value each, as the page's form sends them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    q: Blank(Annotated[str, Field(max_length=200)]) = None
+    departement: Blank(DepartmentCode) = None
+    type: Blank(PlaceType) = None
+    teletravail: Blank(bool) = None
+    ouvert_maintenant: Blank(bool) = None
+    curseur: Blank(Annotated[str, Field(max_length=512)]) = None
+
+    def filters(self, department: str | None = None) -> Any:
+        return place_filters(
+            q=self.q, type=[self.type] if self.type else None,
+            departement=[department or self.departement] if department or self.departement else None,
+            teletravail=True if self.teletravail else None, ouvert_maintenant=True if self.ouvert_maintenant else None,
+        )
+
+    def query_items(self, **over: Any) -> list[tuple[str, str]]:
+        values = {**self.model_dump(exclude_none=True), **over}
+        return [(k, "true" if v is True else str(v)) for k, v in values.items() if v not in (None, False, "")]
+
+
+DirectoryQueryDep = Annotated[DirectoryQuery, Query()]
+
+
+@router.api_route("/lieux", methods=GET)
+async def directory_page(request: Request, session: ReadSessionDep, query: DirectoryQueryDep) -> Response:
+    result = await service.listing(session, query.filters(), query.curseur)
+    departments = dict((await session.execute(
+        select(Departement.code, Departement.name).where(Departement.code.in_(get_settings().region_departements))
+        .order_by(Departement.code))).tuples().all())
+    html = render("lieux.html", request, query=query, result=result, departments=departments,
+                  next_query=query.query_items(curseur=result.next_cursor) if result.next_cursor else None)
+    return page_response(request, html)
+
+
+@router.api_route("/lieux/{slug}", methods=GET)
+async def place_page(
+    slug: Annotated[str, Path(max_length=120)], request: Request, session: ReadSessionDep,
+) -> Response:
+    place = await places_service.get(session, slug, published_only=False)
+    if place is None or place.moderation in HIDDEN:
+        return error_page(request, 404, "Lieu introuvable",
+                          "Aucun lieu publié à cette adresse. Il a peut-être changé de nom.")
+    if place.moderation == "archive":
+        return error_page(request, 410, f"{place.name} n'est plus référencé",
+                          "Ce lieu a été retiré de l'annuaire des tiers-lieux d'Occitanie.")
+    if slug != place.slug:  # an id, or upper case: the one canonical address
+        return RedirectResponse(f"{request.scope.get('root_path', '')}/lieux/{place.slug}", status_code=301)
+    now = datetime.now(places_service.PARIS)
+    page = await service.place_page(session, request, place, now)
+    headers = {"Last-Modified": format_datetime(place.updated_at, usegmt=True)}
+    cache = PAGE_CACHE
+    if page.until is not None and (page.until - now).total_seconds() < 60:  # "open now" is about to change
+        cache = f"public, max-age={max(0, int((page.until - now).total_seconds()))}"
+    if not_modified(request, page.etag):
+        return Response(status_code=304, headers={"ETag": page.etag, "Cache-Control": cache, **headers})
+    body = await service.place_page_body(session, request, page)
+    html = render("lieu.html", request, **page.context, **body)
+    return page_response(request, html, etag=page.etag, cache=cache, headers=headers)
+
+
+@router.api_route("/lieux/{slug}/vignette", methods=GET)
+async def place_card(slug: Annotated[str, Path(max_length=120)], request: Request, session: ReadSessionDep) -> Response:
+    """The embeddable card: any site may frame it (its own CSP); links open the place's page."""
+    place = await places_service.get(session, slug, published_only=False)
+    if place is None or place.moderation in HIDDEN or slug != place.slug:
+        return error_page(request, 404, "Lieu introuvable", "Aucun lieu publié à cette adresse.", csp=CARD_CSP)
+    if place.moderation == "archive":
+        return error_page(request, 410, f"{place.name} n'est plus référencé",
+                          "Ce lieu a été retiré de l'annuaire des tiers-lieux d'Occitanie.", csp=CARD_CSP)
+    now = datetime.now(places_service.PARIS)
+    page = await service.place_page(session, request, place, now)
+    html = render("vignette.html", request, **page.context)
+    return page_response(request, html, csp=CARD_CSP, etag=page.etag.replace("-html-", "-card-"))
+
+
+@router.api_route("/departements/{code}", methods=GET)
+async def department_page(
+    code: Annotated[str, Path(max_length=3)], request: Request, session: ReadSessionDep,
+    curseur: Annotated[str | None, Query(max_length=512)] = None,
+) -> Response:
+    department = await session.get(Departement, code)
+    if department is None or code not in get_settings().region_departements:
+        return error_page(request, 404, "Département introuvable",
+                          "L'annuaire couvre les treize départements de la région Occitanie.")
+    query = DirectoryQuery(departement=code, curseur=curseur)
+    result = await service.listing(session, query.filters(), curseur)
+    html = render("departement.html", request, department=department, result=result,
+                  ami=await service.ami_figures(session, code),
+                  next_query=[("curseur", result.next_cursor)] if result.next_cursor else None)
+    return page_response(request, html)
+
+
+@router.api_route("/sitemap.xml", methods=GET)
+async def sitemap(request: Request, session: ReadSessionDep) -> Response:
+    base = service.links(request)["base"]
+    body = await queries.sitemap(session, base, get_settings().region_departements)
+    etag = body_etag(body.encode())
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=600"}
+    if not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/xml", headers=headers)
+
+
+@router.api_route("/robots.txt", methods=GET)
+async def robots(request: Request) -> Response:
+    base = service.links(request)["base"]
+    # The pages are for crawlers; the API's lists, tiles and exports are not (each is a page already).
+    body = f"User-agent: *\nAllow: /\nDisallow: /v1/\nDisallow: /ogc/\n\nSitemap: {base}/sitemap.xml\n"
+    return Response(body, media_type="text/plain; charset=utf-8", headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.api_route("/pages/assets/{name}", methods=GET)
+async def page_asset(name: Annotated[str, Path(max_length=40)]) -> FileResponse:
+    if name not in ASSETS:
+        raise NotFound(f"No page asset {name!r}.")
+    path = DIST / name
+    if not path.is_file():
+        raise NotFound(f"Page asset {name!r} is not built: run `make install` (npm ci && npm run build in web/).")
+    return FileResponse(path, media_type=ASSETS[name], headers={"Cache-Control": ASSET_CACHE})
