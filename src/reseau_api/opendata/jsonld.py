@@ -23,7 +23,6 @@ from starlette.requests import Request
 
 from reseau_api.core.html import script_json
 from reseau_api.geo.links import base_url
-
 from reseau_api.places import vocabulary as vocab
 from reseau_api.places.models import Place
 from reseau_api.places.service import PARIS

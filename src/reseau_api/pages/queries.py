@@ -65,4 +65,5 @@ async def outline(session: AsyncSession, department: str, lon: float, lat: float
     width, height = row["xmax"] - row["xmin"], row["ymax"] - row["ymin"]
     pad = max(width, height) * 0.04
     view_box = f"{row['xmin'] - pad:.4f} {row['ymin'] - pad:.4f} {width + 2 * pad:.4f} {height + 2 * pad:.4f}"
-    return Outline(row["path"], view_box, round(lon * row["k"], 5), round(-lat, 5), round(max(width, height) * 0.022, 5))
+    radius = round(max(width, height) * 0.022, 5)
+    return Outline(row["path"], view_box, round(lon * row["k"], 5), round(-lat, 5), radius)

@@ -20,7 +20,8 @@ from reseau_api.places import vocabulary as vocab
 
 PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
             "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-CARD_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors *"
+CARD_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; base-uri 'none'; "
+            "frame-ancestors *")
 PAGE_CACHE = "public, max-age=60, stale-while-revalidate=300"
 SITE_NAME = "Tiers-lieux d'Occitanie"
 

@@ -34,7 +34,7 @@ def _blank_is_none(value: object) -> object:
     return None if value == "" else value
 
 
-def Blank(kind: Any) -> Any:  # noqa: N802 (a type alias factory)
+def Blank(kind: Any) -> Any:
     return Annotated[kind | None, BeforeValidator(_blank_is_none)]
 
 
