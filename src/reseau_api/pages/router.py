@@ -70,7 +70,7 @@ async def directory_page(request: Request, session: ReadSessionDep, query: Direc
     result = await service.listing(session, query.filters(), query.curseur)
     departments = dict((await session.execute(
         select(Departement.code, Departement.name).where(Departement.code.in_(get_settings().region_departements))
-        .order_by(Departement.code))).tuples().all())
+        .order_by(Departement.code))).all())
     html = render("lieux.html", request, query=query, result=result, departments=departments,
                   next_query=query.query_items(curseur=result.next_cursor) if result.next_cursor else None)
     return page_response(request, html)
