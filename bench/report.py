@@ -5,7 +5,7 @@ from typing import Any
 TARGET_SIZE = "100000"
 RSS_LIMIT_MB = 250
 GROWTH = {"S3": 2.0, "S4": 2.0, "S6-z12": 2.0, "S1": 3.0, "S2": 3.0}
-ORDER = ["S1", "S2", "S3", "S4", "S5", "S6-z12", "S6-z8", "S7", "S9", "F1", "F2", "F3", "T2", "T6-z12"]
+ORDER = ["S1", "S2", "S3", "S4", "S5", "S6-z12", "S6-z8", "S7", "S9", "S10", "F1", "F2", "F3", "T2", "T6-z12"]
 
 MET, MISSED, NOT_MEASURED, NOT_AVAILABLE = "met", "MISSED", "not measured", "not available on this build"
 

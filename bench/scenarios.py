@@ -107,6 +107,9 @@ def size_scenarios(size: int) -> list[Scenario]:
                  [f"/ogc/collections/lieux/items?bbox={b}&limit=100" for b in bboxes], route_prefix="/ogc",
                  compare={"tipg": "T2"}),
         Scenario("S9", "France-wide bbox, 100 items", [f"/v1/lieux?bbox={b}&limit=100" for b in france_boxes]),
+        # The same places as S4, as public HTML pages (run.py swaps each id for its slug, the page's address).
+        Scenario("S10", "place page (HTML), same places as S4", [f"/lieux/{i}" for i in ids], route_prefix="/lieux",
+                 compare={"detail": "S4"}),
         Scenario("T2", "tipg: items, city bbox, 100 (GeoJSON)",
                  [f"{tipg}/items?bbox={b}&limit=100&f=geojson" for b in bboxes], server="tipg",
                  route_prefix="/collections"),

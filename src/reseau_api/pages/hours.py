@@ -2,6 +2,7 @@
 times. The evaluation is the API's (opening-hours-py, Europe/Paris, French public holidays); the weekly
 table is the JSON-LD's `openingHoursSpecification` (shown only when every week is the same)."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -48,33 +49,37 @@ def when(moment: datetime, now: datetime) -> str:
 
 
 def open_now(expression: str | None, now: datetime) -> OpenNow:
-    """What a visitor wants to know at `now` (aware datetime)."""
+    """What a visitor wants to know at `now` (aware datetime). Read from the intervals ahead, lazily and within
+    HORIZON: `next_change` may search for seconds (measured: 1.8 s for `Mo-Su 00:00-24:00`)."""
     if not expression:
         return OpenNow(None, "Horaires non renseignés", None)
     now = now.astimezone(PARIS)
+    horizon = now + HORIZON
     try:
-        hours = OpeningHours(expression, timezone=PARIS, country="FR")
-        state, comment = hours.state(now)
-        change = hours.next_change(now)
-    except (SyntaxError, ParserError, ValueError):
+        intervals = OpeningHours(expression, timezone=PARIS, country="FR").intervals(now, horizon)
+        _start, change, state, comment = next(intervals)
+        opening = None
+        for start, end, next_state, next_comment in intervals:
+            if (next_state, next_comment) == (state, comment) and start == change:
+                change = end  # the same state goes on (one interval per day, say)
+            elif state == State.OPEN or next_state == State.OPEN:
+                opening = start if next_state == State.OPEN else None
+                break
+    except (SyntaxError, ParserError, ValueError, StopIteration):
         return OpenNow(None, "Horaires non reconnus", None)
-    if change is not None and change - now > HORIZON:
-        change = None
+    until = change if change < horizon else None
+    if state == State.CLOSED and opening is None:
+        opening = _next_opening(intervals)
     note = f" ({comment})" if comment else ""
     if state == State.OPEN:
-        if change is None:
-            return OpenNow(True, f"Ouvert maintenant{note}", None)
-        return OpenNow(True, f"Ouvert maintenant{note}, ferme {when(change, now)}", change)
+        return OpenNow(True, f"Ouvert maintenant{note}" + (f", ferme {when(until, now)}" if until else ""), until)
     if state == State.UNKNOWN:
-        return OpenNow(None, f"Ouverture à confirmer{note}", change)
-    opening = _next_opening(hours, now)
-    if opening is None:
-        return OpenNow(False, f"Fermé{note}", change)
-    return OpenNow(False, f"Fermé{note}, ouvre {when(opening, now)}", change)
+        return OpenNow(None, f"Ouverture à confirmer{note}", until)
+    return OpenNow(False, f"Fermé{note}" + (f", ouvre {when(opening, now)}" if opening else ""), until)
 
 
-def _next_opening(hours: OpeningHours, now: datetime) -> datetime | None:
-    for start, _end, state, _comment in hours.intervals(now, now + HORIZON):
+def _next_opening(intervals: Iterator[tuple[datetime, datetime, State, str]]) -> datetime | None:
+    for start, _end, state, _comment in intervals:
         if state == State.OPEN:
             return start
     return None

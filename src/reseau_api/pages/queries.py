@@ -52,18 +52,26 @@ class Outline:
     radius: float
 
 
+# Department outlines are reference data (loaded by a migration): simplified once per process, not per page.
+_outlines: dict[str, tuple[str, float, float, float, float, float] | None] = {}
+
+
 async def outline(session: AsyncSession, department: str, lon: float, lat: float) -> Outline | None:
-    raw = await raw_connection(session)
-    row = await raw.fetchrow("""
-        WITH d AS (SELECT cos(radians(ST_Y(ST_Centroid(geom)))) AS k, geom FROM departement WHERE code = $1),
-             s AS (SELECT k, ST_Scale(ST_SimplifyPreserveTopology(geom, 0.003), k, 1) AS g FROM d)
-        SELECT ST_AsSVG(g, 0, 4) AS path, ST_XMin(g) AS xmin, ST_XMax(g) AS xmax,
-               -ST_YMax(g) AS ymin, -ST_YMin(g) AS ymax, k
-        FROM s""", department)
-    if row is None:
+    if department not in _outlines:
+        raw = await raw_connection(session)
+        row = await raw.fetchrow("""
+            WITH d AS (SELECT cos(radians(ST_Y(ST_Centroid(geom)))) AS k, geom FROM departement WHERE code = $1),
+                 s AS (SELECT k, ST_Scale(ST_SimplifyPreserveTopology(geom, 0.003), k, 1) AS g FROM d)
+            SELECT ST_AsSVG(g, 0, 4) AS path, ST_XMin(g) AS xmin, ST_XMax(g) AS xmax,
+                   -ST_YMax(g) AS ymin, -ST_YMin(g) AS ymax, k
+            FROM s""", department)
+        _outlines[department] = tuple(row.values()) if row else None  # type: ignore[assignment]
+    cached = _outlines[department]
+    if cached is None:
         return None
-    width, height = row["xmax"] - row["xmin"], row["ymax"] - row["ymin"]
+    path, xmin, xmax, ymin, ymax, k = cached
+    width, height = xmax - xmin, ymax - ymin
     pad = max(width, height) * 0.04
-    view_box = f"{row['xmin'] - pad:.4f} {row['ymin'] - pad:.4f} {width + 2 * pad:.4f} {height + 2 * pad:.4f}"
+    view_box = f"{xmin - pad:.4f} {ymin - pad:.4f} {width + 2 * pad:.4f} {height + 2 * pad:.4f}"
     radius = round(max(width, height) * 0.022, 5)
-    return Outline(row["path"], view_box, round(lon * row["k"], 5), round(-lat, 5), radius)
+    return Outline(path, view_box, round(lon * k, 5), round(-lat, 5), radius)

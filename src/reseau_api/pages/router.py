@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
-from sqlalchemy import select
 
 from reseau_api.core.config import PROJECT_ROOT, get_settings
 from reseau_api.core.db import ReadSessionDep
@@ -18,7 +17,7 @@ from reseau_api.pages.render import CARD_CSP, PAGE_CACHE, error_page, page_respo
 from reseau_api.places import service as places_service
 from reseau_api.places.filters import place_filters
 from reseau_api.places.schemas import DepartmentCode, PlaceType
-from reseau_api.territories.models import Departement
+from reseau_api.territories import queries as territories
 
 router = APIRouter(include_in_schema=False)
 GET = ["GET", "HEAD"]
@@ -68,9 +67,7 @@ DirectoryQueryDep = Annotated[DirectoryQuery, Query()]
 @router.api_route("/lieux", methods=GET)
 async def directory_page(request: Request, session: ReadSessionDep, query: DirectoryQueryDep) -> Response:
     result = await service.listing(session, query.filters(), query.curseur)
-    departments = dict((await session.execute(
-        select(Departement.code, Departement.name).where(Departement.code.in_(get_settings().region_departements))
-        .order_by(Departement.code))).all())
+    departments = await territories.department_names(session, get_settings().region_departements)
     html = render("lieux.html", request, query=query, result=result, departments=departments,
                   next_query=query.query_items(curseur=result.next_cursor) if result.next_cursor else None)
     return page_response(request, html)
@@ -122,13 +119,13 @@ async def department_page(
     code: Annotated[str, Path(max_length=3)], request: Request, session: ReadSessionDep,
     curseur: Annotated[str | None, Query(max_length=512)] = None,
 ) -> Response:
-    department = await session.get(Departement, code)
-    if department is None or code not in get_settings().region_departements:
+    name = await territories.department_name(session, code) if code in get_settings().region_departements else None
+    if name is None:
         return error_page(request, 404, "Département introuvable",
                           "L'annuaire couvre les treize départements de la région Occitanie.")
     query = DirectoryQuery(departement=code, curseur=curseur)
     result = await service.listing(session, query.filters(), curseur)
-    html = render("departement.html", request, department=department, result=result,
+    html = render("departement.html", request, department={"code": code, "name": name}, result=result,
                   ami=await service.ami_figures(session, code),
                   next_query=[("curseur", result.next_cursor)] if result.next_cursor else None)
     return page_response(request, html)

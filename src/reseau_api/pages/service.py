@@ -23,7 +23,7 @@ from reseau_api.places import vocabulary as vocab
 from reseau_api.places.filters import PlaceFilters, resolve_open_at
 from reseau_api.places.models import Place
 from reseau_api.practices import queries as practices_queries
-from reseau_api.territories.models import Departement
+from reseau_api.territories import queries as territories
 
 PAGE_SIZE = 20
 DESCRIPTION_MAX = 200
@@ -60,8 +60,7 @@ def summary(place: Place, department: str | None) -> str:
 async def place_page(session: AsyncSession, request: Request, place: Place, now: datetime) -> PlacePage:
     practices = await practices_queries.published_for_place(session, place.id)
     organisation = await session.get(Organisation, place.organisation_id) if place.organisation_id else None
-    department = await session.get(Departement, place.department_code)
-    department_name = department.name if department else None
+    department_name = await territories.department_name(session, place.department_code)
     state = hours.open_now(place.opening_hours, now)
     base = links(request)["base"]
     # Everything the page shows that can change without the place's version: its practices (in the
