@@ -283,7 +283,7 @@ async def test_a_department_page_has_its_places_and_its_ami_figures(
     assert (await client.get("/departements/2A")).status_code == 404  # Corsica: not in the region
 
 
-async def test_the_sitemap_lists_exactly_the_published_pages(
+async def test_the_sitemap_lists_exactly_the_published_places(
     client: httpx.AsyncClient, session: AsyncSession, public_base: str,
 ) -> None:
     for moderation in ("publie", "publie", "a_valider", "rejete", "archive"):
@@ -295,7 +295,10 @@ async def test_the_sitemap_lists_exactly_the_published_pages(
     published = (await session.execute(text("SELECT slug FROM place WHERE moderation = 'publie'"))).scalars().all()
     assert len(published) >= 2
     departments = [f"{public_base}/departements/{code}" for code in get_settings().region_departements]
-    assert urls == departments + sorted(f"{public_base}/lieux/{slug}" for slug in published)
+    assert urls == [f"{public_base}/lieux", *departments, *sorted(f"{public_base}/lieux/{slug}" for slug in published)]
+    lastmods = [u.findtext(f"{SITEMAP}lastmod") for u in root.iter(f"{SITEMAP}url")]
+    assert lastmods[0] == max(lastmods[1 + len(departments):])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:]{8}Z", lastmods[0])
     again = await client.get("/sitemap.xml", headers={"If-None-Match": response.headers["etag"]})
     assert again.status_code == 304
 

@@ -13,28 +13,31 @@ SITEMAP_MAX_URLS = 50_000  # the sitemaps.org limit for one file
 
 
 async def sitemap(session: AsyncSession, base: str, departments: list[str]) -> str:
-    """The sitemap (sitemaps.org 0.9) of every published place page and every department page, built and
-    XML-escaped by PostgreSQL; `lastmod` is the place's last change (a department's: its latest place's)."""
+    """The sitemap (sitemaps.org 0.9): the directory, every department page and every published place page,
+    built and XML-escaped by PostgreSQL; `lastmod` is the place's last change (a list's: its latest place's)."""
     p = Params()
     published = " AND ".join(PlaceFilters().conditions(p))
     base_param, codes = p(base, "text"), p(departments, "text[]")
     sql = f"""
         WITH places AS (
             SELECT p.slug, p.updated_at, p.department_code FROM place p WHERE {published}
-            ORDER BY p.slug LIMIT {SITEMAP_MAX_URLS - len(departments)}
+            ORDER BY p.slug COLLATE "C" LIMIT {SITEMAP_MAX_URLS - 1 - len(departments)}
         ), urls AS (
-            SELECT 0 AS kind, d.code AS key, {base_param} || '/departements/' || d.code AS loc,
+            SELECT 0 AS kind, '' AS key, {base_param} || '/lieux' AS loc,
+                   (SELECT max(updated_at) FROM places) AS lastmod
+            UNION ALL
+            SELECT 1, d.code, {base_param} || '/departements/' || d.code AS loc,
                    (SELECT max(updated_at) FROM places WHERE department_code = d.code) AS lastmod
             FROM unnest({codes}) AS d(code)
             UNION ALL
-            SELECT 1, slug, {base_param} || '/lieux/' || slug, updated_at FROM places
+            SELECT 2, slug, {base_param} || '/lieux/' || slug, updated_at FROM places
         )
         SELECT '<?xml version="1.0" encoding="UTF-8"?>' || xmlelement(
             name urlset, xmlattributes('http://www.sitemaps.org/schemas/sitemap/0.9' AS xmlns),
             xmlagg(xmlelement(name url, xmlelement(name loc, loc),
                               CASE WHEN lastmod IS NOT NULL THEN xmlelement(name lastmod,
                                   to_char(lastmod AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')) END)
-                   ORDER BY kind, key))::text
+                   ORDER BY kind, key COLLATE "C"))::text
         FROM urls
     """
     raw = await raw_connection(session)
