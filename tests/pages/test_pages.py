@@ -240,7 +240,7 @@ async def test_the_directory_filters_and_pages(client: httpx.AsyncClient, sessio
         response = await client.get(f"/lieux{query}")
         assert response.status_code == 200, response.text
         page = Text(response.text)
-        return [a_text for a_text in re.findall(r'<h3 class="carte-lieu-nom"><a href="[^"]+">([^<]+)</a>',
+        return [a_text for a_text in re.findall(r'<h[23] class="carte-lieu-nom"><a href="[^"]+">([^<]+)</a>',
                                                 response.text)], page.text
 
     listed, page = await names("?departement=48")
@@ -278,7 +278,7 @@ async def test_a_department_page_has_its_places_and_its_ami_figures(
     assert "Tiers-lieux : Lozère (48)" in page.text and "1 lieu publié dans l'annuaire" in page.text
     assert (f"{projects['total']} projets candidats {projects['creation']} créations "
             f"{projects['extension']} extensions, dont {projects['mise_en_reseau']} avec mise en réseau") in page.text
-    assert re.findall(r'<h3 class="carte-lieu-nom"><a href="[^"]+">([^<]+)</a>', response.text) == ["Polen"]
+    assert re.findall(r'<h[23] class="carte-lieu-nom"><a href="[^"]+">([^<]+)</a>', response.text) == ["Polen"]
     assert (await client.get("/departements/75")).status_code == 404
     assert (await client.get("/departements/2A")).status_code == 404  # Corsica: not in the region
 
