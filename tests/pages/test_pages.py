@@ -245,12 +245,14 @@ async def test_the_directory_filters_and_pages(client: httpx.AsyncClient, sessio
 
     listed, page = await names("?departement=48")
     assert listed == [f"Lieu Lozère {i:02d}" for i in range(20)] and "22 lieux trouvés" in page
-    next_link = re.search(r'<a href="\?([^"]+)" rel="next">Lieux suivants</a>', (await client.get(
-        "/lieux?departement=48")).text).group(1)
-    listed, _ = await names("?" + html.unescape(next_link))
+    next_link = html.unescape(re.search(r'<a href="\?([^"]+)" rel="next">Lieux suivants</a>', (await client.get(
+        "/lieux?departement=48&teletravail=false")).text).group(1))
+    assert next_link.startswith("departement=48&teletravail=false&curseur=")  # the filters go on
+    listed, _ = await names("?" + next_link)
     assert listed == ["Lieu Lozère 20", "Lieu Lozère 21"]
     assert (await names("?departement=31&type=fablab"))[0] == ["Fablab Toulouse"]
     assert (await names("?departement=31&teletravail=true"))[0] == ["Cowork Toulouse"]
+    assert (await names("?departement=31&teletravail=false"))[0] == ["Fablab Toulouse"]  # as /v1/lieux
     assert (await names("?q=fablab&departement=31"))[0] == ["Fablab Toulouse"]
     # An HTML form sends its empty fields: they mean "no filter".
     assert (await names("?q=&departement=31&type=&teletravail=true"))[0] == ["Cowork Toulouse"]

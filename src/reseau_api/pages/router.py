@@ -2,11 +2,10 @@
 
 from datetime import datetime
 from email.utils import format_datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from reseau_api.core.config import PROJECT_ROOT, get_settings
 from reseau_api.core.db import ReadSessionDep
@@ -14,9 +13,8 @@ from reseau_api.core.errors import NotFound
 from reseau_api.core.http import body_etag, not_modified
 from reseau_api.pages import queries, service
 from reseau_api.pages.render import CARD_CSP, PAGE_CACHE, error_page, page_response, render
+from reseau_api.pages.schemas import DirectoryQuery
 from reseau_api.places import service as places_service
-from reseau_api.places.filters import place_filters
-from reseau_api.places.schemas import DepartmentCode, PlaceType
 from reseau_api.territories import queries as territories
 
 router = APIRouter(include_in_schema=False)
@@ -26,39 +24,6 @@ DIST = PROJECT_ROOT / "web" / "dist"
 ASSETS = {"pages.css": "text/css; charset=utf-8", "pages.js": "text/javascript; charset=utf-8"}
 ASSET_CACHE = "public, max-age=3600"
 HIDDEN = ("a_valider", "rejete")  # drafts and refused listings do not exist for the public
-
-
-def _blank_is_none(value: object) -> object:
-    """An HTML form sends an empty field as `name=`: it means "no filter"."""
-    return None if value == "" else value
-
-
-def Blank(kind: Any) -> Any:
-    return Annotated[kind | None, BeforeValidator(_blank_is_none)]
-
-
-class DirectoryQuery(BaseModel):
-    """The directory's filters: a subset of /v1/lieux, one value each, as the page's form sends them."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    q: Blank(Annotated[str, Field(max_length=200)]) = None
-    departement: Blank(DepartmentCode) = None
-    type: Blank(PlaceType) = None
-    teletravail: Blank(bool) = None
-    ouvert_maintenant: Blank(bool) = None
-    curseur: Blank(Annotated[str, Field(max_length=512)]) = None
-
-    def filters(self, department: str | None = None) -> Any:
-        return place_filters(
-            q=self.q, type=[self.type] if self.type else None,
-            departement=[department or self.departement] if department or self.departement else None,
-            teletravail=True if self.teletravail else None, ouvert_maintenant=True if self.ouvert_maintenant else None,
-        )
-
-    def query_items(self, **over: Any) -> list[tuple[str, str]]:
-        values = {**self.model_dump(exclude_none=True), **over}
-        return [(k, "true" if v is True else str(v)) for k, v in values.items() if v not in (None, False, "")]
 
 
 DirectoryQueryDep = Annotated[DirectoryQuery, Query()]
