@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 
 from reseau_api.pages import hours
-from reseau_api.places.service import PARIS
+from reseau_api.shared.time import PARIS
 
 WEEKDAYS = "Mo-Fr 09:00-12:30,14:00-18:00; PH off"
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from opening_hours import OpeningHours, ParserError, State
 
-from reseau_api.opendata.jsonld import DAYS, opening_hours_specification
-from reseau_api.places.service import PARIS
+from reseau_api.places.jsonld import DAYS, opening_hours_specification
+from reseau_api.shared.time import PARIS
 
 JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from reseau_api.core.http import body_etag, not_modified
-from reseau_api.geo.links import base_url
+from reseau_api.core.urls import base_url
 from reseau_api.pages.hours import MOIS
 from reseau_api.places import vocabulary as vocab
 

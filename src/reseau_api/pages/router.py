@@ -15,21 +15,21 @@ from reseau_api.pages import queries, service
 from reseau_api.pages.render import CARD_CSP, PAGE_CACHE, error_page, page_response, render
 from reseau_api.pages.schemas import DirectoryQuery
 from reseau_api.places import service as places_service
+from reseau_api.places.states import PlaceState
 from reseau_api.territories import queries as territories
 
 router = APIRouter(include_in_schema=False)
-GET = ["GET", "HEAD"]
 
 DIST = PROJECT_ROOT / "web" / "dist"
 ASSETS = {"pages.css": "text/css; charset=utf-8", "pages.js": "text/javascript; charset=utf-8"}
 ASSET_CACHE = "public, max-age=3600"
-HIDDEN = ("a_valider", "rejete")  # drafts and refused listings do not exist for the public
+HIDDEN = (PlaceState.A_VALIDER, PlaceState.REJETE)  # drafts and refused listings do not exist for the public
 
 
 DirectoryQueryDep = Annotated[DirectoryQuery, Query()]
 
 
-@router.api_route("/lieux", methods=GET)
+@router.get("/lieux")
 async def directory_page(request: Request, session: ReadSessionDep, query: DirectoryQueryDep) -> Response:
     result = await service.listing(session, query.filters(), query.curseur)
     departments = await territories.department_names(session, get_settings().region_departements)
@@ -38,7 +38,7 @@ async def directory_page(request: Request, session: ReadSessionDep, query: Direc
     return page_response(request, html)
 
 
-@router.api_route("/lieux/{slug}", methods=GET)
+@router.get("/lieux/{slug}")
 async def place_page(
     slug: Annotated[str, Path(max_length=120)], request: Request, session: ReadSessionDep,
 ) -> Response:
@@ -46,7 +46,7 @@ async def place_page(
     if place is None or place.moderation in HIDDEN:
         return error_page(request, 404, "Lieu introuvable",
                           "Aucun lieu publié à cette adresse. Il a peut-être changé de nom.")
-    if place.moderation == "archive":
+    if place.moderation == PlaceState.ARCHIVE:
         return error_page(request, 410, f"{place.name} n'est plus référencé",
                           "Ce lieu a été retiré de l'annuaire des tiers-lieux d'Occitanie.")
     if slug != place.slug:  # an id, or upper case: the one canonical address
@@ -64,13 +64,13 @@ async def place_page(
     return page_response(request, html, etag=page.etag, cache=cache, headers=headers)
 
 
-@router.api_route("/lieux/{slug}/vignette", methods=GET)
+@router.get("/lieux/{slug}/vignette")
 async def place_card(slug: Annotated[str, Path(max_length=120)], request: Request, session: ReadSessionDep) -> Response:
     """The embeddable card: any site may frame it (its own CSP); links open the place's page."""
     place = await places_service.get(session, slug, published_only=False)
     if place is None or place.moderation in HIDDEN or slug != place.slug:
         return error_page(request, 404, "Lieu introuvable", "Aucun lieu publié à cette adresse.", csp=CARD_CSP)
-    if place.moderation == "archive":
+    if place.moderation == PlaceState.ARCHIVE:
         return error_page(request, 410, f"{place.name} n'est plus référencé",
                           "Ce lieu a été retiré de l'annuaire des tiers-lieux d'Occitanie.", csp=CARD_CSP)
     now = datetime.now(places_service.PARIS)
@@ -79,7 +79,7 @@ async def place_card(slug: Annotated[str, Path(max_length=120)], request: Reques
     return page_response(request, html, csp=CARD_CSP, etag=page.etag.replace("-html-", "-card-"))
 
 
-@router.api_route("/departements/{code}", methods=GET)
+@router.get("/departements/{code}")
 async def department_page(
     code: Annotated[str, Path(max_length=3)], request: Request, session: ReadSessionDep,
     curseur: Annotated[str | None, Query(max_length=512)] = None,
@@ -96,7 +96,7 @@ async def department_page(
     return page_response(request, html)
 
 
-@router.api_route("/sitemap.xml", methods=GET)
+@router.get("/sitemap.xml")
 async def sitemap(request: Request, session: ReadSessionDep) -> Response:
     base = service.links(request)["base"]
     body = await queries.sitemap(session, base, get_settings().region_departements)
@@ -107,7 +107,7 @@ async def sitemap(request: Request, session: ReadSessionDep) -> Response:
     return Response(body, media_type="application/xml", headers=headers)
 
 
-@router.api_route("/robots.txt", methods=GET)
+@router.get("/robots.txt")
 async def robots(request: Request) -> Response:
     base = service.links(request)["base"]
     # The pages are for crawlers; the API's lists, tiles and exports are not (each is a page already).
@@ -115,7 +115,7 @@ async def robots(request: Request) -> Response:
     return Response(body, media_type="text/plain; charset=utf-8", headers={"Cache-Control": "public, max-age=3600"})
 
 
-@router.api_route("/pages/assets/{name}", methods=GET)
+@router.get("/pages/assets/{name}")
 async def page_asset(name: Annotated[str, Path(max_length=40)]) -> FileResponse:
     if name not in ASSETS:
         raise NotFound(f"No page asset {name!r}.")

@@ -1,5 +1,5 @@
 """What each public page shows, gathered with the API's own reads: the place's record and its JSON-LD
-(opendata.jsonld), its published practices, the list query of /v1/lieux and the AMI statistics."""
+(places.jsonld), its published practices, the list query of /v1/lieux and the AMI statistics."""
 
 import hashlib
 import html
@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reseau_api.ami import stats as ami_stats
 from reseau_api.ami.schemas import AmiFilters
 from reseau_api.members.models import Organisation
-from reseau_api.opendata import jsonld
 from reseau_api.pages import hours, queries
 from reseau_api.pages.render import SITE_NAME, TEMPLATES_DIGEST, links
+from reseau_api.places import jsonld
 from reseau_api.places import queries as places_queries
 from reseau_api.places import service as places_service
 from reseau_api.places import vocabulary as vocab

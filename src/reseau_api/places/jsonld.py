@@ -23,10 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from reseau_api.core.html import script_json
-from reseau_api.geo.links import base_url
+from reseau_api.core.urls import base_url
 from reseau_api.places import vocabulary as vocab
 from reseau_api.places.models import Place
-from reseau_api.places.service import PARIS
+from reseau_api.shared.time import PARIS
 from reseau_api.territories.queries import department_name
 
 MEDIA_TYPE = "application/ld+json"
