@@ -1,5 +1,6 @@
 // Builds web/dist/: MapLibre GL JS, Swagger UI and Redoc as the npm registry ships them (node_modules, pinned by
-// package-lock.json), served under /carte/assets/ next to the page's own src/carte.{js,css}. No bundler.
+// package-lock.json), served under /carte/assets/ next to the page's own src/carte.{js,css}; and the public
+// pages' style and script (src/pages.{css,js}), served under /pages/assets/. No bundler.
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +17,8 @@ const files = [
   [join(maplibre, "maplibre-gl.js"), "maplibre-gl.js"],
   [join(maplibre, "maplibre-gl.css"), "maplibre-gl.css"],
   [join(maplibre, "LICENSE.txt"), "LICENSE-maplibre.txt"],
+  [join(here, "src", "pages.css"), "pages.css"],
+  [join(here, "src", "pages.js"), "pages.js"],
   // /docs and /redoc, offline: the API documentation loads nothing from other origins.
   [join(swagger, "swagger-ui-bundle.js"), "swagger-ui-bundle.js"],
   [join(swagger, "swagger-ui.css"), "swagger-ui.css"],

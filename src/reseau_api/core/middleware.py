@@ -44,7 +44,8 @@ CORS_METHODS = b"GET, HEAD, OPTIONS"
 CORS_REQUEST_HEADERS = frozenset({
     "accept", "accept-language", "content-language", "if-none-match", "if-modified-since", "x-request-id",
 })
-CORS_EXPOSE = b"ETag, Link, Location, Retry-After, X-Request-ID, Last-Modified, Repr-Digest, Content-Crs, Changements-Curseur"
+CORS_EXPOSE = (b"ETag, Link, Location, Retry-After, X-Request-ID, Last-Modified, Repr-Digest, Content-Crs, "
+               b"Changements-Curseur")
 # Query parameters that look like someone passing a key in the URL; values that look like one of ours.
 KEY_QUERY_NAMES = frozenset({"api_key", "apikey", "key", "cle", "token", "access_token", "authorization"})
 _KEY_VALUE = re.compile(r"rsx_[a-z0-9]{8}_[A-Za-z0-9_-]{20,}")
