@@ -37,6 +37,14 @@ def decode_cursor(cursor: str, sort: str, arity: int) -> list[Any]:
     return decoded[1:]
 
 
+def cursor_offset(value: Any) -> int:
+    """A cursor key that is a row offset: an integer from 0 to 2^31 - 1, else 400 (never a 500 from int()
+    or a driver overflow)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
+        raise InvalidParameter("curseur", "malformed cursor; use the `next` link as given")
+    return value
+
+
 def next_url(url: URL, cursor: str) -> str:
     return str(url.include_query_params(curseur=cursor))
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from reseau_api.core.auth import AdminMember, CurrentMember, WriteMember
 from reseau_api.core.db import SessionDep
 from reseau_api.core.openapi import problem_responses
-from reseau_api.core.pagination import decode_cursor, encode_cursor
+from reseau_api.core.pagination import cursor_offset, decode_cursor, encode_cursor
 from reseau_api.core.pagination import next_url as next_url_for
 from reseau_api.members import service
 from reseau_api.members.dependencies import ManagedKey, ManagedOrganisation, ValidOrganisation
@@ -35,7 +35,7 @@ async def list_organisations(
     """The organisations (project holders, members of the network), by name. Public.
     Pages like `/v1/lieux`: `limit`, then follow `next` (the network has a few hundred members at most,
     so the cursor holds an offset)."""
-    offset = int(decode_cursor(curseur, "organisations", 1)[0]) if curseur else 0
+    offset = cursor_offset(decode_cursor(curseur, "organisations", 1)[0]) if curseur else 0
     orgs, total = await service.list_page(session, limit=limit, offset=offset)
     following = offset + len(orgs)
     next_url = (next_url_for(request.url, encode_cursor("organisations", [following]))
