@@ -173,7 +173,8 @@ def _positions(columns: str, where: str) -> str:
 
 
 def _point(x: str, y: str) -> str:
-    return f"ST_MakePoint(round({x} - $2::int * {TILE_EXTENT}), round({y} - $3::int * {TILE_EXTENT}))"
+    # In float8: at zoom 20 and above, x * 4096 no longer fits a 32-bit integer.
+    return f"ST_MakePoint(round({x} - $2::float8 * {TILE_EXTENT}), round({y} - $3::float8 * {TILE_EXTENT}))"
 
 
 def _properties(a: str) -> str:
