@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     auth_failures_per_minute: float = Field(default=10, gt=0)
     auth_failure_burst: int = Field(default=10, ge=1)
 
+    # Good practices: Markdown rendering runs in a child process killed after this long (then 422).
+    markdown_render_timeout_s: float = Field(default=1.0, gt=0, le=30)
+
     # Bulk import (CLI and POST /v1/imports)
     import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     import_max_rows: int = Field(default=20_000, ge=1)

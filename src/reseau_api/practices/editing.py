@@ -89,7 +89,7 @@ async def _store(
     old = practices_service.representation(practice, await practices_service.place_ids(session, practice.id))
     old_status, old_reason = practice.status, practice.moderation_reason
     if data is not None:
-        practices_service.apply(practice, data)
+        await practices_service.apply(practice, data)
         await practices_service.set_places(session, practice, data.lieux)
     if status is not None:
         practice.status = status

@@ -69,12 +69,14 @@ def representation(practice: Practice, places: list[uuid.UUID]) -> dict[str, Any
     return to_jsonable_python(data)
 
 
-def apply(practice: Practice, data: PracticeWrite) -> None:
-    """Copy validated content onto the row and render its HTML."""
+async def apply(practice: Practice, data: PracticeWrite) -> None:
+    """Copy validated content onto the row; render its HTML only when the Markdown changed (bounded, off
+    the event loop: a 422 on `/contenu` when it takes too long)."""
+    if practice.content_html is None or practice.content_md != data.contenu:
+        practice.content_html = await rendering.render_bounded(data.contenu)
     for field, column in _FIELDS.items():
         setattr(practice, column, list(getattr(data, field)) if isinstance(getattr(data, field), list)
                 else getattr(data, field))
-    practice.content_html = rendering.render(data.contenu)
 
 
 async def set_places(session: AsyncSession, practice: Practice, ids: list[uuid.UUID]) -> None:
@@ -105,7 +107,7 @@ async def create(
     """Insert a practice (draft, or published at once) with its places. Flushes; the caller commits."""
     practice = Practice(slug=await unique_slug(session, data.titre), organisation_id=organisation_id,
                         status="publiee" if publish else "brouillon", published_at=func.now() if publish else None)
-    apply(practice, data)
+    await apply(practice, data)
     session.add(practice)
     await session.flush()
     await set_places(session, practice, data.lieux)
