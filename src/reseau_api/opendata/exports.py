@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from reseau_api.core.http import not_modified
+from reseau_api.core.spreadsheet import escape_cell
 from reseau_api.opendata import mednum, queries
 from reseau_api.places.filters import PlaceFilters
 from reseau_api.places.queries import csv_chunks
@@ -42,7 +43,7 @@ async def mediation_csv(session: AsyncSession) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=mednum.FIELDS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({k: escape_cell(v) for k, v in r.items()} for r in records)
     return buffer.getvalue().encode()
 
 
