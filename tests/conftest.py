@@ -48,14 +48,6 @@ def test_database() -> str:
     return TEST_DATABASE_URL
 
 
-@pytest.fixture(autouse=True)
-def fresh_auth_failure_budget() -> None:
-    """Failed authentications are throttled per client address; each test starts with a full budget."""
-    from reseau_api.core import auth
-
-    auth._auth_failures._buckets.clear()
-
-
 @pytest.fixture
 async def session(test_database: str) -> AsyncIterator[AsyncSession]:
     engine = create_async_engine(test_database, poolclass=NullPool)

@@ -18,13 +18,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(env: dict[str, str], *, wait_for: str = "/health/live", timeout_s: float = 30) -> Iterator[str]:
+def running_server(
+    env: dict[str, str], *, wait_for: str = "/health/live", timeout_s: float = 30, cli: bool = False,
+) -> Iterator[str]:
     """uvicorn with `reseau_api.main:app` on a free port, with these environment variables added;
-    yields its base URL once `wait_for` answers 200, and stops it afterwards."""
+    yields its base URL once `wait_for` answers 200, and stops it afterwards. With `cli`, started as
+    production does, by `reseau-api serve` (which decides what uvicorn believes of forwarded headers)."""
     port = free_port()
+    command = ([sys.executable, "-m", "reseau_api.cli", "serve", "--port", str(port)] if cli else
+               [sys.executable, "-m", "uvicorn", "reseau_api.main:app", "--port", str(port), "--log-level", "warning"])
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "uvicorn", "reseau_api.main:app", "--port", str(port), "--log-level", "warning"],
-        env={**os.environ, "RESEAU_LOG_LEVEL": "warning", **env},
+        command, env={**os.environ, "RESEAU_LOG_LEVEL": "warning", **env},
     )
     base = f"http://127.0.0.1:{port}"
     try:

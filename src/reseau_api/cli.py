@@ -95,12 +95,13 @@ def serve(
     workers: int = 1,
     reload: bool = False,
 ) -> None:
-    """Serve the API with uvicorn."""
+    """Serve the API with uvicorn. Forwarded headers are believed only from RESEAU_TRUSTED_PROXIES."""
     import uvicorn
 
+    trusted = get_settings().trusted_proxies
     uvicorn.run(
         "reseau_api.main:app", host=host, port=port, workers=workers, reload=reload,
-        access_log=False, proxy_headers=True, server_header=False,
+        access_log=False, proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None, server_header=False,
     )
 
 

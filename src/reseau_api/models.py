@@ -2,6 +2,7 @@
 
 from reseau_api.ami.models import AmiApplication, AmiDataset
 from reseau_api.core.db import Base
+from reseau_api.core.ratelimit import RateLimit
 from reseau_api.coverage.models import Commune
 from reseau_api.members.models import ApiKey, Organisation
 from reseau_api.places.models import Place, PlaceRevision
@@ -10,5 +11,5 @@ from reseau_api.territories.models import Departement
 
 __all__ = [
     "AmiApplication", "AmiDataset", "ApiKey", "Base", "Commune", "Departement", "Organisation", "Place",
-    "PlaceRevision", "Practice", "PracticePlace", "PracticeRevision",
+    "PlaceRevision", "Practice", "PracticePlace", "PracticeRevision", "RateLimit",
 ]
