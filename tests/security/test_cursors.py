@@ -5,8 +5,6 @@ import base64
 import httpx
 import pytest
 
-from reseau_api.core.errors import is_database_unavailable
-
 
 def forged(raw: str) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
@@ -19,9 +17,3 @@ async def test_organisations_cursor_with_a_bad_offset_is_a_400(client: httpx.Asy
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"] == [
         {"in": "query", "name": "curseur", "detail": "malformed cursor; use the `next` link as given"}]
-
-
-async def test_a_driver_encoding_error_is_not_reported_as_an_outage() -> None:
-    import asyncpg
-
-    assert not is_database_unavailable(asyncpg.DataError("invalid input for query argument $1"))

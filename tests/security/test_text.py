@@ -59,8 +59,8 @@ async def test_a_field_name_with_a_control_character_is_refused(
 
 
 async def test_imports_refuse_control_characters_naming_the_column(session: AsyncSession) -> None:
-    csv = ("source_id;nom;statut;departement;commune\n"
-           "a1;La Serre\x01;en_projet;31;Toulouse\n").encode()
+    csv = (b"source_id;nom;statut;departement;commune\n"
+           b"a1;La Serre\x01;en_projet;31;Toulouse\n")
     report = await run_import(session, csv, source="annuaire")
     assert [(r.status, [(x.field, x.message) for x in r.reasons]) for r in report.rows] == [
         ("rejected", [("nom", RULE.format("U+0001"))])]

@@ -114,8 +114,10 @@ class CandidatureRow(WriteModel):
     plan_financement_5ans_eur: Annotated[
         Annotated[int, Field(gt=0, le=MAX_PLAN_EUR)] | None, BeforeValidator(_amount)
     ] = None
-    defis: Annotated[list[Challenge], BeforeValidator(_challenges), Field(max_length=5)] = []
-    besoins: Annotated[list[Need], BeforeValidator(_needs), Field(max_length=len(vocab.BESOINS))] = []
+    defis: Annotated[list[Challenge], BeforeValidator(_challenges), Field(max_length=5)] = Field(
+        default_factory=list)
+    besoins: Annotated[list[Need], BeforeValidator(_needs), Field(max_length=len(vocab.BESOINS))] = Field(
+        default_factory=list)
     lieu: str | None = Field(default=None, max_length=120, description="Slug or id of the directory place")
 
     @model_validator(mode="after")

@@ -26,9 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.core import ratelimit
 from reseau_api.core.config import get_settings
-from reseau_api.core.ratelimit import Limit
 from reseau_api.core.db import SessionDep
 from reseau_api.core.errors import Forbidden, InvalidParameter, TooManyRequests, Unauthorized
+from reseau_api.core.ratelimit import Limit
 from reseau_api.members.models import ApiKey
 
 KEY_SCHEME = "rsx"

@@ -227,8 +227,6 @@ def is_database_unavailable(exc: BaseException) -> bool:
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, asyncpg.DataError):  # a value the driver cannot encode: a bug, not an outage
-            return False
         if isinstance(
             current,
             OSError

@@ -42,7 +42,7 @@ def escape_control(text: str) -> str:
 class PlainFormatter(logging.Formatter):
     """One line per record: what the message interpolates (paths, client values) is escaped."""
 
-    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+    def formatMessage(self, record: logging.LogRecord) -> str:
         record.message = escape_control(record.message)
         return super().formatMessage(record)
 

@@ -21,7 +21,7 @@ from reseau_api.core.db import Base
 
 class RateLimit(Base):
     __tablename__ = "rate_limit"
-    __table_args__ = {"prefixes": ["UNLOGGED"]}
+    __table_args__ = ({"prefixes": ["UNLOGGED"]},)
 
     bucket: Mapped[str] = mapped_column(String(100), primary_key=True)
     tat: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -63,7 +63,7 @@ async def take(session: AsyncSession, bucket: str, limit: Limit) -> float:
     """Count one request in `bucket`: 0 when allowed, else the seconds until it would be. Commits."""
     wait = (await session.execute(
         _TAKE, {"bucket": bucket[:100], "interval": limit.interval_s, "burst": limit.burst})).scalar_one()
-    if random.randrange(PURGE_ONE_IN) == 0:  # noqa: S311 (not security: spreads the clean-up over calls)
+    if random.randrange(PURGE_ONE_IN) == 0:
         await session.execute(_PURGE)
     await session.commit()
     return float(wait)

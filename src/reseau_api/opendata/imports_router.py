@@ -7,8 +7,8 @@ through beyond the general body cap).
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.datastructures import UploadFile
 from pydantic import Field, ValidationError
+from starlette.datastructures import UploadFile
 
 from reseau_api.core.auth import AdminMember
 from reseau_api.core.config import get_settings
