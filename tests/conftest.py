@@ -3,10 +3,15 @@
 import os
 from collections.abc import AsyncIterator
 
+# The ASGI test clients send `Host: test` (httpx) or `testserver` (schemathesis); servers started by the
+# tests are reached on 127.0.0.1.
+os.environ.setdefault("RESEAU_ALLOWED_HOSTS", '["localhost", "127.0.0.1", "::1", "test", "testserver"]')
+
 import httpx
 import pytest
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -57,6 +62,8 @@ async def session(test_database: str) -> AsyncIterator[AsyncSession]:
         yield session  # service commits become SAVEPOINT releases
         await session.close()
         await outer.rollback()
+    async with engine.begin() as conn:  # rate-limit counts commit on their own connection: start afresh
+        await conn.execute(text("DELETE FROM rate_limit"))
     await engine.dispose()
 
 

@@ -20,7 +20,7 @@ def upgrade() -> None:
 
     connection = op.get_bind()
     for practice_id, markdown in connection.execute(sa.text("SELECT id, content_md FROM practice")).all():
-        connection.execute(sa.text("UPDATE practice SET content_html = :html WHERE id = :id"),
+        connection.execute(sa.text("UPDATE practice SET content_html = :html WHERE id = :id AND content_html IS DISTINCT FROM :html"),
                            {"html": render(markdown), "id": practice_id})
 
 

@@ -3,6 +3,7 @@ one database: a valid key is never refused for someone else's failures, failures
 counted in PostgreSQL (so two processes do not double them), and forwarded addresses are believed only
 from trusted proxies."""
 
+import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack
 
@@ -17,6 +18,8 @@ from tests.members.factories import auth, make_key, make_organisation, place_pay
 from tests.servers import running_server
 
 BOGUS = "rsx_abcdefgh_" + "x" * 43
+# Started as production does: `reseau-api serve` decides what uvicorn believes of forwarded headers.
+SERVE = (sys.executable, "-m", "reseau_api.cli", "serve")
 
 
 async def test_a_valid_key_passes_after_others_failed_from_its_address(
@@ -61,7 +64,7 @@ SERVER_ENV = {"DATABASE_URL": TEST_DATABASE_URL, "RESEAU_WRITE_BURST": "20", "RE
 def two_servers() -> Iterator[list[str]]:
     """Two `reseau-api serve` processes on the one test database (as two workers or two hosts)."""
     with ExitStack() as stack:
-        yield [stack.enter_context(running_server(SERVER_ENV, cli=True)) for _ in range(2)]
+        yield [stack.enter_context(running_server(SERVER_ENV, command=SERVE)) for _ in range(2)]
 
 
 def alternate(servers: list[str], count: int, method: str, path: str, **kwargs) -> list[int]:
@@ -98,7 +101,7 @@ def test_a_forged_forwarded_address_changes_nothing_by_default(
 
 def test_forwarded_addresses_are_believed_from_a_trusted_proxy(committed_keys: dict[str, str]) -> None:
     env = {**SERVER_ENV, "RESEAU_TRUSTED_PROXIES": '["127.0.0.1"]'}
-    with running_server(env, cli=True) as base:
+    with running_server(env, command=SERVE) as base:
         behind_the_proxy = [httpx.get(base + "/v1/cles/moi", timeout=30, headers={
             **auth(BOGUS), "X-Forwarded-For": f"203.0.113.{i}"}).status_code for i in range(12)]
         one_client = [httpx.get(base + "/v1/cles/moi", timeout=30, headers={

@@ -3,9 +3,9 @@
 Each bucket (`write:<key id>`, `auth:<client address>`) is a GCRA, the token bucket written as one
 timestamp: `tat`, the "theoretical arrival time" of the next request. A request is allowed when, after it,
 `tat` is at most `burst` intervals ahead of now; it then moves `tat` one interval on. One statement per
-check (an upsert whose row lock orders concurrent callers, on every host), committed at once so that the
-lock is not held for the rest of the request. The table is UNLOGGED: counters are not worth WAL, and a
-crash only resets them.
+check (an upsert whose row lock orders concurrent callers, on every host), in autocommit on a connection
+of its own: the lock lasts that statement, never the request (nor a caller's enclosing transaction). The
+table is UNLOGGED: counters are not worth WAL, and a crash only resets them.
 """
 
 import random
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import DateTime, String, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from reseau_api.core.db import Base
@@ -39,9 +39,9 @@ class Limit:
         return 60.0 / self.rate_per_minute
 
 
-# $1 bucket, $2 interval (s), $3 burst. Returns the wait in seconds: 0 when allowed (and counted).
+# Returns the wait in seconds: 0 when allowed (and counted). `now` NULL: the database's clock.
 _TAKE = text("""
-    WITH now AS (SELECT clock_timestamp() AS t),
+    WITH now AS (SELECT coalesce(CAST(:now AS timestamptz), clock_timestamp()) AS t),
     taken AS (
         INSERT INTO rate_limit AS r (bucket, tat)
         SELECT :bucket, t + make_interval(secs => :interval) FROM now
@@ -59,11 +59,20 @@ _PURGE = text("DELETE FROM rate_limit WHERE tat < clock_timestamp() - interval '
 PURGE_ONE_IN = 1000
 
 
-async def take(session: AsyncSession, bucket: str, limit: Limit) -> float:
-    """Count one request in `bucket`: 0 when allowed, else the seconds until it would be. Commits."""
-    wait = (await session.execute(
-        _TAKE, {"bucket": bucket[:100], "interval": limit.interval_s, "burst": limit.burst})).scalar_one()
-    if random.randrange(PURGE_ONE_IN) == 0:
-        await session.execute(_PURGE)
+async def take(session: AsyncSession, bucket: str, limit: Limit, *, now: datetime | None = None) -> float:
+    """Count one request in `bucket`: 0 when allowed, else the seconds until it would be.
+
+    Ends the session's transaction first (a dependency has nothing pending), so that the request holds
+    one pooled connection at a time; the count is then committed on its own, whatever the request does
+    next. `now` (tests) replaces the database's clock."""
     await session.commit()
+    bind = session.bind
+    engine = bind.engine if isinstance(bind, AsyncConnection) else bind
+    assert isinstance(engine, AsyncEngine), "rate limits need a session bound to an engine or a connection"
+    params = {"bucket": bucket[:100], "interval": limit.interval_s, "burst": limit.burst, "now": now}
+    async with engine.connect() as connection:
+        connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        wait = (await connection.execute(_TAKE, params)).scalar_one()
+        if random.randrange(PURGE_ONE_IN) == 0:
+            await connection.execute(_PURGE)
     return float(wait)

@@ -53,11 +53,13 @@ def _upload_schema() -> dict[str, Any]:
     openapi_extra={"requestBody": {"required": True,
                                    "content": {"multipart/form-data": {"schema": _upload_schema()}}}},
 )
-async def create_import(request: Request, session: SessionDep, _admin: AdminMember) -> ImportReportRead:
+async def create_import(request: Request, session: SessionDep, admin: AdminMember) -> ImportReportRead:
     """Validate every row with the API's rules and store them all, or none when one is rejected (unless
     `partiel`); rows already imported (same `source` + `source_id`) are updated, not duplicated.
     Answers the report: per row `accepte`, `mis_a_jour`, `inchange` or `rejete` with its reasons.
     When rows are rejected in all-or-nothing mode: 422, nothing stored, the report in `rapport`.
+    A row about a stored place changes only the columns the file has; each change is a revision in the
+    place's history (author: your key; reason: the file name and its SHA-256), restorable by an admin.
     Administrators only: the key is checked before the body is read (the form is parsed here, not by the
     framework, which would spool a 10 MB upload before any dependency runs)."""
     fichier, fichier_mapping, form = await _read_upload(request)
@@ -69,7 +71,8 @@ async def create_import(request: Request, session: SessionDep, _admin: AdminMemb
     options = importer.ImportOptions(partial=form.partiel, dry_run=form.simulation, source=form.source)
     try:
         report = await importer.run_import(
-            session, content, filename=fichier.filename or "import", mapping=chosen, options=options)
+            session, content, filename=fichier.filename or "import", mapping=chosen, options=options,
+            actor=admin)
     except ImportFileError as exc:
         raise ImportFileRejected(str(exc)) from None
     body = report.as_json()
