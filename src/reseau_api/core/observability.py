@@ -128,6 +128,6 @@ async def metrics_endpoint(_: Request) -> Response:
     """This process's metrics, or with several workers (PROMETHEUS_MULTIPROC_DIR set) every worker's, summed."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -24,4 +24,5 @@ class DataVersion(Base):
 
 async def current(raw: Any, table: str) -> int:
     """The version of `table`'s data as this transaction sees it (asyncpg connection)."""
-    return await raw.fetchval("SELECT version FROM data_version WHERE name = $1", table)
+    version: int = await raw.fetchval("SELECT version FROM data_version WHERE name = $1", table)
+    return version

@@ -13,7 +13,7 @@ A resource declares itself by subclassing `Editable` (model, schemas, workflow, 
 """
 
 import uuid
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
@@ -26,7 +26,17 @@ from reseau_api.editorial.preconditions import IfMatch, merge_patch
 from reseau_api.editorial.schemas import ModerationDecision
 from reseau_api.editorial.states import Workflow
 
-M = TypeVar("M")
+
+class Record(Protocol):
+    """What the kernel reads on every editable row (SQLAlchemy models; the columns behind are declared)."""
+
+    id: Any
+    slug: Any
+    state: Any
+    organisation_id: Any
+
+
+M = TypeVar("M", bound=Record)
 
 
 class Editable(Generic[M]):
@@ -79,7 +89,7 @@ class Editable(Generic[M]):
 
     def new(self, data: Any) -> M:
         """A new, empty row (`apply` then fills its content)."""
-        return self.model()
+        return cast(M, self.model())
 
     def slug_parts(self, data: Any) -> list[str | None]:
         """What the slug is made of (e.g. name, then commune)."""
@@ -181,7 +191,7 @@ async def lock(
         raise Stale(res, locked)
     if locked.state == res.workflow.archived and not archived_ok:
         raise Archived(res)
-    return locked
+    return cast(M, locked)
 
 
 async def store(
@@ -218,7 +228,7 @@ async def store(
         await session.flush()
         await session.refresh(obj)
         await history.record(session, res, obj, new, action=action, actor=actor, changes=changes, reason=reason)
-    return obj
+    return cast(M, obj)
 
 
 def _copy_extra(res: Editable[Any], obj: Any) -> Any:
@@ -309,7 +319,7 @@ async def restore(
         fields = ", ".join(".".join(str(p) for p in e["loc"]) or "/" for e in exc.errors())
         raise Conflict(f"Version {version} no longer passes today's rules ({fields}).") from exc
     except InvalidBody as exc:
-        fields = ", ".join(e.get("pointer", "/") for e in exc.errors) or "/"
+        fields = ", ".join(e.get("pointer", "/") for e in exc.errors or []) or "/"
         raise Conflict(f"Version {version} no longer passes today's rules ({fields}).") from exc
     await session.commit()
     return stored
