@@ -2,6 +2,7 @@
 
 from reseau_api.ami.models import AmiApplication, AmiDataset
 from reseau_api.core.db import Base
+from reseau_api.core.ratelimit import RateLimit
 from reseau_api.core.versions import DataVersion
 from reseau_api.coverage.models import Commune
 from reseau_api.feed.models import FeedChange, FeedSequencer, FeedState
@@ -14,5 +15,5 @@ from reseau_api.webhooks.models import WebhookDelivery, WebhookSubscription
 __all__ = [
     "AmiApplication", "AmiDataset", "ApiKey", "Base", "Commune", "DataVersion", "Departement", "FeedChange",
     "FeedSequencer", "FeedState", "Organisation", "Place", "PlaceRevision", "Practice", "PracticePlace",
-    "PracticeRevision", "WebhookDelivery", "WebhookSubscription",
+    "PracticeRevision", "RateLimit", "WebhookDelivery", "WebhookSubscription",
 ]

@@ -336,7 +336,7 @@ async def restore(
         fields = ", ".join(".".join(str(p) for p in e["loc"]) or "/" for e in exc.errors())
         raise Conflict(f"Version {version} no longer passes today's rules ({fields}).") from exc
     except InvalidBody as exc:
-        fields = ", ".join(e.get("pointer", "/") for e in exc.errors) or "/"
+        fields = ", ".join(e.get("pointer", "/") for e in exc.errors or []) or "/"
         raise Conflict(f"Version {version} no longer passes today's rules ({fields}).") from exc
     await session.commit()
     return stored
