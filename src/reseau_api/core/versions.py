@@ -2,7 +2,8 @@
 
 A deferred constraint trigger (migration 0200) sets `data_version.version` to the next value of a sequence
 at the COMMIT of every transaction that inserted, updated or deleted rows of a watched table (TRUNCATE too):
-the row is locked only while committing, so writers never wait on each other's open transactions. Sequences never hand out a value twice,
+the row is locked only while committing, so writers never wait on each other's open transactions.
+Sequences never hand out a value twice,
 even to rolled-back transactions, so two different data states never share a version: what is built from
 the data (the export files) is built once per version and served from that. Read the version *before*
 reading the data: a write committed in between then only causes one needless rebuild, never a stale file.
