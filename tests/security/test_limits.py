@@ -57,7 +57,9 @@ async def committed_keys(sessions: async_sessionmaker[AsyncSession]) -> AsyncIte
         await s.commit()
 
 
-SERVER_ENV = {"DATABASE_URL": TEST_DATABASE_URL, "RESEAU_WRITE_BURST": "20", "RESEAU_WRITE_RATE_PER_MINUTE": "1"}
+# Budgets that refill too slowly to matter during a test, however slow the machine: counts are exact.
+SERVER_ENV = {"DATABASE_URL": TEST_DATABASE_URL, "RESEAU_WRITE_BURST": "20", "RESEAU_WRITE_RATE_PER_MINUTE": "0.01",
+              "RESEAU_AUTH_FAILURES_PER_MINUTE": "0.01"}
 
 
 @pytest.fixture(scope="module")
