@@ -13,6 +13,7 @@ A resource declares itself by subclassing `Editable` (model, schemas, workflow, 
 """
 
 import uuid
+from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
@@ -56,7 +57,7 @@ class Record(Protocol):
 M = TypeVar("M", bound=Record)
 
 
-class Editable(Generic[M]):
+class Editable(ABC, Generic[M]):
     """The declaration of an editable resource. Subclasses set the class attributes and the hooks."""
 
     kind: ClassVar[str]  # `objet` in the queue: "lieu", "bonne_pratique"
@@ -95,22 +96,22 @@ class Editable(Generic[M]):
             condition = self.model.slug == key
         return (await session.execute(select(self.model).where(condition))).scalar_one_or_none()
 
+    @abstractmethod
     async def representation(self, session: AsyncSession, obj: M) -> dict[str, Any]:
         """The record as write-schema fields, JSON-ready: what a patch applies to, what history stores."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def apply(self, session: AsyncSession, obj: M, data: Any, *, actor: Member | None) -> None:
         """Copy validated content onto the row (and its links); raise InvalidBody for what the schema
         cannot check alone. Flushes what it needs."""
-        raise NotImplementedError
 
     def new(self, data: Any) -> M:
         """A new, empty row (`apply` then fills its content)."""
         return cast(M, self.model())
 
+    @abstractmethod
     def slug_parts(self, data: Any) -> list[str | None]:
         """What the slug is made of (e.g. name, then commune)."""
-        raise NotImplementedError
 
     def on_state(self, obj: M, state: str, reason: str | None) -> None:
         """After a state change (practices keep the rejection reason and the first publication date)."""
@@ -119,8 +120,9 @@ class Editable(Generic[M]):
         """Server-managed fields other than the state that a change may move, for `changes`."""
         return {}
 
+    @abstractmethod
     async def to_read(self, session: AsyncSession, obj: M) -> BaseModel:
-        raise NotImplementedError
+        """The wire representation returned by every write route."""
 
     # --- derived ---
     def etag(self, obj: Any) -> str:
