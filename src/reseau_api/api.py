@@ -3,13 +3,16 @@
 from fastapi import APIRouter
 
 from reseau_api.ami.router import router as ami_router
+from reseau_api.claims.router import router as claims_router
 from reseau_api.coverage.router import router as coverage_router
 from reseau_api.geo.router import tiles_router
 from reseau_api.members.router import keys_router, organisations_router
 from reseau_api.opendata.imports_router import router as imports_router
 from reseau_api.opendata.router import router as opendata_router
 from reseau_api.places.edit_router import router as places_edit_router
+from reseau_api.places.hours_router import router as hours_router
 from reseau_api.places.router import router as places_router
+from reseau_api.practices.preview_router import router as practice_preview_router
 from reseau_api.practices.router import router as practices_router
 from reseau_api.vocabularies.router import router as vocabularies_router
 
@@ -25,3 +28,6 @@ api_router.include_router(imports_router)
 api_router.include_router(tiles_router)
 api_router.include_router(coverage_router)
 api_router.include_router(practices_router)
+api_router.include_router(claims_router)
+api_router.include_router(hours_router)
+api_router.include_router(practice_preview_router)

@@ -1,6 +1,7 @@
 """Imports every domain's models so that mappers are configured and Alembic sees all tables."""
 
 from reseau_api.ami.models import AmiApplication, AmiDataset
+from reseau_api.claims.models import PlaceClaim
 from reseau_api.core.db import Base
 from reseau_api.coverage.models import Commune
 from reseau_api.members.models import ApiKey, Organisation
@@ -10,5 +11,5 @@ from reseau_api.territories.models import Departement
 
 __all__ = [
     "AmiApplication", "AmiDataset", "ApiKey", "Base", "Commune", "Departement", "Organisation", "Place",
-    "PlaceRevision", "Practice", "PracticePlace", "PracticeRevision",
+    "PlaceClaim", "PlaceRevision", "Practice", "PracticePlace", "PracticeRevision",
 ]

@@ -222,3 +222,20 @@ async def restore(
     await places_service.check_position(session, data.departement, data.position)
     return await _store(session, locked, actor=actor, action="restauration", data=data,
                         reason=f"restauration de la version {version}")
+
+
+async def record_owner(
+    session: AsyncSession, locked: Place, organisation_id: uuid.UUID, *, actor: Member, reason: str,
+) -> Place:
+    """Give a locked place an owner (an accepted claim): new version and a `revendication` revision.
+    Flushes only: the claim's use case commits it together with the claim's decision."""
+    await history.ensure_baseline(session, locked)
+    old = locked.organisation_id
+    locked.organisation_id = organisation_id
+    locked.version = locked.version + 1
+    locked.updated_at = func.now()
+    await session.flush()
+    await session.refresh(locked)
+    await history.record(session, locked, action="revendication", actor=actor, reason=reason,
+                         changes={"organisation": [str(old) if old else None, str(organisation_id)]})
+    return locked

@@ -126,7 +126,8 @@ class PlaceRevision(Base):
     __table_args__ = (
         UniqueConstraint("place_id", "version", name="uq_place_revision_place_id_version"),
         CheckConstraint(
-            "action IN ('creation', 'modification', 'moderation', 'archivage', 'restauration')", name="action"
+            "action IN ('creation', 'modification', 'moderation', 'archivage', 'restauration', 'revendication')",
+            name="action",
         ),
     )
 

@@ -304,7 +304,7 @@ class PlaceRevisionRead(BaseModel):
 
     version: int = Field(description="Version of the place after this change (ETag `\"<id>-v<version>\"`)")
     date: datetime
-    action: Literal["creation", "modification", "moderation", "archivage", "restauration"]
+    action: Literal["creation", "modification", "moderation", "archivage", "restauration", "revendication"]
     moderation: Moderation = Field(description="Moderation state after the change")
     motif: str | None
     auteur: RevisionAuthor
