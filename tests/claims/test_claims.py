@@ -156,13 +156,15 @@ async def test_claim_problems(
     assert (extra.status_code, [e["pointer"] for e in extra.json()["errors"]]) == (422, ["/etat"])
 
     missing = await claim(client, member, "lieu-inexistant")
-    assert (missing.status_code, missing.json()["detail"]) == (404, "No published place with id or slug 'lieu-inexistant'.")
+    assert (missing.status_code, missing.json()["detail"]) == \
+        (404, "No published place with id or slug 'lieu-inexistant'.")
 
     # Another organisation's draft is invisible (404), not claimable.
     other = await make_key(session, await make_organisation(session))
     draft = (await post_place(client, other, nom="Brouillon d'un autre")).json()
     hidden = await claim(client, member, draft["id"])
-    assert (hidden.status_code, hidden.json()["detail"]) == (404, f"No published place with id or slug '{draft['id']}'.")
+    assert (hidden.status_code, hidden.json()["detail"]) == \
+        (404, f"No published place with id or slug '{draft['id']}'.")
 
 
 async def test_who_sees_and_decides_claims(
