@@ -17,6 +17,7 @@ from reseau_api.core.observability import ObservabilityMiddleware, configure_log
 from reseau_api.core.openapi import install_openapi
 from reseau_api.geo.router import root_router as geo_root_router
 from reseau_api.health.router import router as health_router
+from reseau_api.memberspace.router import router as memberspace_router
 
 DESCRIPTION = """\
 Open directory API of the **Occitanie tiers-lieux network**: coworking spaces, fablabs, shared
@@ -51,6 +52,7 @@ def create_app() -> FastAPI:
     app.include_router(health_router)
     app.include_router(api_router)
     app.include_router(geo_root_router)  # /ogc (OGC API - Features) and /carte (map page)
+    app.include_router(memberspace_router)  # /espace-membre (browser interface on the API)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     app.add_api_route(
         "/problemes/{slug}", problem_type_page, methods=["GET"], include_in_schema=False,
