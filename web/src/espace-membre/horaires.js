@@ -26,9 +26,9 @@ export function hoursField(value) {
       const { body } = await get(`/horaires?expression=${encodeURIComponent(expression)}`);
       if (ticket !== latest) return;
       const now = body.ouvert === null ? "état inconnu" : body.ouvert ? "ouvert en ce moment" : "fermé en ce moment";
-      const next = body.prochaine_ouverture
-        ? `prochaine ouverture : ${new Date(body.prochaine_ouverture).toLocaleString("fr-FR", WHEN)}`
-        : "aucune ouverture dans l'année";
+      const next = body.ouvert && !body.prochain_changement ? "ouvert en permanence"
+        : body.prochaine_ouverture ? `prochaine ouverture : ${new Date(body.prochaine_ouverture).toLocaleString("fr-FR", WHEN)}`
+          : "aucune ouverture dans l'année";
       result.dataset.valide = "oui";
       result.replaceChildren(h("p", { class: "ok" }, `Syntaxe valide · ${now} · ${next}.`));
     } catch (error) {
