@@ -27,7 +27,8 @@ AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 WATCH = """window.__erreurs = [];
 addEventListener('error', e => __erreurs.push('erreur : ' + e.message));
 addEventListener('unhandledrejection', e => __erreurs.push('rejet : ' + (e.reason && e.reason.message || e.reason)));
-document.addEventListener('securitypolicyviolation', e => __erreurs.push('csp : ' + e.violatedDirective + ' ' + e.blockedURI));"""
+document.addEventListener('securitypolicyviolation',
+  e => __erreurs.push('csp : ' + e.violatedDirective + ' ' + e.blockedURI));"""
 
 
 @dataclass
@@ -137,7 +138,8 @@ class MemberBrowser(Browser):
         self.wait_for(f"!!document.querySelector({json.dumps(selector)})")
         self.evaluate(f"""(() => {{ const el = document.querySelector({json.dumps(selector)});
             el.focus(); el.value = {json.dumps(value)};
-            el.dispatchEvent(new Event('input', {{bubbles: true}})); el.dispatchEvent(new Event('change', {{bubbles: true}}));
+            el.dispatchEvent(new Event('input', {{bubbles: true}}));
+            el.dispatchEvent(new Event('change', {{bubbles: true}}));
             }})()""")
 
     def click(self, selector: str) -> None:

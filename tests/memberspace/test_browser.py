@@ -15,7 +15,8 @@ def announced(page: MemberBrowser, text: str) -> str:
 
 def storage(page: MemberBrowser) -> dict[str, str]:
     return page.evaluate("""(() => { const all = {};
-        for (const s of [sessionStorage, localStorage]) for (let i = 0; i < s.length; i++) all[s.key(i)] = s.getItem(s.key(i));
+        for (const s of [sessionStorage, localStorage])
+            for (let i = 0; i < s.length; i++) all[s.key(i)] = s.getItem(s.key(i));
         return all })()""")
 
 
@@ -152,9 +153,9 @@ def test_opening_hours_are_checked_as_they_are_typed(page: MemberBrowser, world:
     page.wait_for("document.getElementById('horaires-verification').innerText.includes('prochaine ouverture')")
     with world.api() as api:
         expected = api.get("/horaires", params={"expression": "Mo-Su 00:00-00:01; PH off"}).json()
-    shown = page.evaluate("new Date(%s).toLocaleString('fr-FR', {weekday: 'long', day: 'numeric', month: 'long', "
-                          "hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris'})"
-                          % json.dumps(expected["prochaine_ouverture"]))
+    moment = json.dumps(expected["prochaine_ouverture"])
+    shown = page.evaluate(f"new Date({moment}).toLocaleString('fr-FR', {{weekday: 'long', day: 'numeric', "
+                          "month: 'long', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris'})")
     assert page.text("#horaires-verification").endswith(f"prochaine ouverture : {shown}.")
 
 
