@@ -120,7 +120,9 @@ class MemberBrowser(Browser):
         self.wait_for("!window.__ancienne && document.body && document.body.dataset.pret === '1'")
 
     def show(self, fragment: str) -> None:
-        self.evaluate(f"document.body.dataset.pret = ''; location.hash = {json.dumps(fragment)}")
+        target = json.dumps(fragment)
+        self.evaluate(f"document.body.dataset.pret = ''; if (location.hash === {target}) "
+                      f"dispatchEvent(new HashChangeEvent('hashchange')); else location.hash = {target}")
         self.wait_for(f"location.hash === {json.dumps(fragment)} && document.body.dataset.pret === '1'")
 
     def sign_in(self, key: str) -> None:

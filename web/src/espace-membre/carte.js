@@ -35,14 +35,16 @@ function bounds(geometry) {
 export function positionField(form, position) {
   const lon = input("position.lon", position ? position.lon : "", { inputmode: "decimal" });
   const lat = input("position.lat", position ? position.lat : "", { inputmode: "decimal" });
-  const mapEl = h("div", { class: "petite-carte", id: "petite-carte", role: "img",
-    "aria-label": "Carte : faites glisser le repère sur l'emplacement du lieu (ou saisissez longitude et latitude)" });
+  const mapEl = h("div", { class: "petite-carte", id: "petite-carte", role: "region", "aria-label": "Carte de la position",
+    "aria-describedby": "petite-carte-aide" });
+  const mapHelp = h("p", { class: "aide", id: "petite-carte-aide" },
+    "Faites glisser le repère ou cliquez sur la carte ; au clavier, saisissez la longitude et la latitude.");
   const verdict = h("p", { class: "verification", id: "position-verification", "aria-live": "polite" });
   const box = h("div", { class: "champ position", dataset: { pour: "position" } },
     h("p", { class: "etiquette" }, "Position (obligatoire pour un lieu ouvert)"),
     h("p", { class: "erreur-champ", hidden: true }),
     h("div", { class: "grille" }, field("position.lon", "Longitude", lon), field("position.lat", "Latitude", lat)),
-    mapEl, verdict);
+    mapHelp, mapEl, verdict);
 
   let map = null, marker = null, outline = null;
   const current = () => {
