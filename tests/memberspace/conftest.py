@@ -175,6 +175,9 @@ class MemberBrowser(Browser):
             "x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 5000), "scale": scale})["data"]
         path.write_bytes(base64.b64decode(data))
 
+    def screenshot_to(self, path: Path) -> None:
+        path.write_bytes(self.screenshot())
+
     def until(self, predicate: Any, timeout_s: float = 15) -> Any:
         """Wait for a Python-side condition (an API answer), without a fixed sleep."""
         deadline = time.monotonic() + timeout_s
