@@ -1,7 +1,7 @@
 """Claim use cases: ask (a member organisation), list, decide (admins). Each commits once, at its end.
 
-Acceptance locks the claim, then the place (`FOR UPDATE`), so that two admins accepting two claims on the
-same place cannot both give it away: the second one finds an owner and gets 409.
+A decision locks the place, then the claim (`FOR UPDATE`), so that two admins accepting two claims on the
+same place cannot both give it away: the second one waits, finds its claim refused, and gets 409.
 """
 
 import uuid
@@ -86,15 +86,18 @@ async def create(session: AsyncSession, place: Place, data: ClaimCreate, *, acto
 
 
 async def decide(session: AsyncSession, claim_id: uuid.UUID, decision: ClaimDecision, *, actor: Member) -> ClaimRead:
+    # Lock order: the place, then the claim. Two decisions on claims of one place queue on the place's
+    # row; locking the claims first would deadlock when one acceptance refuses the other's claim.
+    place_id = (await session.execute(select(PlaceClaim.place_id).where(PlaceClaim.id == claim_id))).scalar_one()
+    place = (await session.execute(
+        select(Place).where(Place.id == place_id).with_for_update().execution_options(populate_existing=True)
+    )).scalar_one()
     claim = (await session.execute(
         select(PlaceClaim).where(PlaceClaim.id == claim_id).with_for_update()
         .execution_options(populate_existing=True)
     )).scalar_one()
     if claim.state != "en_attente":
         raise ClaimClosed(claim.state)
-    place = (await session.execute(
-        select(Place).where(Place.id == claim.place_id).with_for_update().execution_options(populate_existing=True)
-    )).scalar_one()
     now: datetime = (await session.execute(select(func.now()))).scalar_one()
     if decision.decision == "accepter":
         if place.organisation_id is not None:

@@ -3,6 +3,7 @@
 import { CONFIG, call, get, label } from "./api.js";
 import { announce, changesTable, clear, formatDate, h } from "./dom.js";
 import { errorSummary, field, input, select, showErrors, textarea } from "./forms.js";
+import { pendingClaims } from "./revendications.js";
 
 const ROUTES = { lieu: "/lieux", bonne_pratique: "/pratiques" };
 const PATHS = { lieu: "/lieux", bonne_pratique: "/bonnes-pratiques" };
@@ -11,13 +12,15 @@ export async function moderationScreen(main, v) {
   clear(main);
   main.append(h("h1", { tabindex: "-1" }, "File de modération"));
   const box = h("div", {});
-  main.append(box);
+  const claims = h("div", {});
+  main.append(box, h("section", { "aria-labelledby": "revendications-titre" },
+    h("h2", { id: "revendications-titre" }, "Revendications en attente"), claims));
   async function refresh() {
     const page = (await get("/moderation?limit=100")).body;
     box.replaceChildren(h("p", {}, `${page.total} élément(s) à examiner, les plus anciens d'abord.`),
       h("ol", { class: "file" }, page.items.map((item) => queueItem(item, v, refresh))));
   }
-  await refresh();
+  await Promise.all([refresh(), pendingClaims(claims)]);
   main.querySelector("h1").focus();
 }
 

@@ -104,15 +104,21 @@ export async function claimScreen(main) {
   main.querySelector("h1").focus();
 }
 
+// The pending claims with their decision forms, in `box` (also shown in the moderation queue).
+export async function pendingClaims(box) {
+  async function refresh() {
+    const page = (await get("/revendications?etat=en_attente&limit=100")).body;
+    box.replaceChildren(page.items.length ? claimsTable(page.items, true, refresh) : h("p", {}, "Aucune revendication en attente."));
+    return page.total;
+  }
+  return refresh();
+}
+
 export async function adminClaims(main) {
   clear(main);
   main.append(h("h1", { tabindex: "-1" }, "Revendications à traiter"));
   const box = h("div", {});
   main.append(box);
-  async function refresh() {
-    const page = (await get("/revendications?etat=en_attente&limit=100")).body;
-    box.replaceChildren(page.items.length ? claimsTable(page.items, true, refresh) : h("p", {}, "Aucune revendication en attente."));
-  }
-  await refresh();
+  await pendingClaims(box);
   main.querySelector("h1").focus();
 }
