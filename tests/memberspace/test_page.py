@@ -85,3 +85,9 @@ def test_no_module_reaches_another_origin() -> None:
             assert target.startswith("./"), (path.name, target)
         assert "innerHTML" not in source, path.name
         assert "localStorage." not in source, path.name
+
+
+async def test_the_map_links_to_the_member_space(client: httpx.AsyncClient) -> None:
+    page = Inventory()
+    page.feed((await client.get("/carte")).text)
+    assert "espace-membre" in page.urls  # relative: the API's origin, also inside a partner's iframe
