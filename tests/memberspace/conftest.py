@@ -107,6 +107,8 @@ class MemberBrowser(Browser):
         super().__init__(width=width, height=height)
         self.url = url
         self.call("Page.addScriptToEvaluateOnNewDocument", source=WATCH)
+        self.call("Emulation.setLocaleOverride", locale="fr-FR")  # as the network's members see it
+        self.call("Emulation.setTimezoneOverride", timezoneId="Europe/Paris")
 
     def ready(self) -> None:
         self.wait_for("document.body && document.body.dataset.pret === '1'")
