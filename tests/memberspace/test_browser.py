@@ -72,7 +72,7 @@ def test_keyboard_only_sign_in(page: MemberBrowser, world: World) -> None:
     page.call("Input.insertText", text=world.member)
     press("Enter", 13, "\r")
     page.wait_for("!!document.getElementById('connecte')")
-    assert page.evaluate("document.activeElement.tagName") == "H1"  # focus moved to the new screen's title
+    page.wait_for("document.activeElement.tagName === 'H1'")  # focus moves to the new screen's title
 
 
 def test_change_the_daily_price_and_see_it_through_the_api(page: MemberBrowser, world: World) -> None:
@@ -292,3 +292,25 @@ def test_every_screen_passes_axe_and_fits_the_screen(page: MemberBrowser, world:
         assert page.errors() == []
     finally:
         page.call("Emulation.setDeviceMetricsOverride", width=1100, height=900, deviceScaleFactor=1, mobile=False)
+
+
+def test_an_admin_rejects_then_publishes_a_draft_from_its_record(page: MemberBrowser, world: World) -> None:
+    with world.api(world.member) as api:
+        draft = api.post("/lieux", json={"nom": "Test Brouillon de Bram", "statut": "en_projet", "departement": "11",
+                                         "commune": "Bram"}).json()
+    page.sign_in(world.admin)
+    page.show(f"#/lieux/{draft['id']}")
+    assert page.text("#etat-fiche").startswith("Modération : À valider · version 1")
+    page.click("#rejeter-fiche")
+    assert page.text("#moderation-erreur") == "Value error, a rejection needs a `motif`"
+    page.fill("#motif-fiche", "Adresse à préciser")
+    page.click("#rejeter-fiche")
+    announced(page, "Rejeté : Test Brouillon de Bram.")
+    assert page.text("#etat-fiche").startswith("Modération : Rejeté · version 2")
+    page.click("#publier-fiche")
+    announced(page, "Publié : Test Brouillon de Bram.")
+    with world.api() as public:
+        assert public.get(f"/lieux/{draft['id']}").json()["moderation"] == "publie"
+    with world.api(world.member) as api:
+        reasons = [(r["version"], r["motif"]) for r in api.get(f"/lieux/{draft['id']}/historique").json()["items"]]
+    assert reasons[:2] == [(3, None), (2, "Adresse à préciser")]

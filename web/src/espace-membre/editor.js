@@ -77,6 +77,8 @@ export async function editScreen(main, resource, id) {
     actions.append(
       h("a", { href: `#${resource.route}/${record.id}/historique`, class: "bouton" }, "Historique"),
       h("button", { type: "button", class: "danger", onclick: archive }, "Archiver"));
+    const me = currentMember();
+    if (me && me.role === "admin") form.after(moderationBox());
   }
   showState();
   if (record && resource.readOnly && resource.readOnly(record)) {
@@ -160,6 +162,34 @@ export async function editScreen(main, resource, id) {
       await failure(error, patch);
     }
   });
+
+  // Admins decide on the version they are looking at (its ETag), as from the moderation queue.
+  function moderationBox() {
+    const reason = h("textarea", { id: "motif-fiche", rows: 2, maxlength: 2000 });
+    const box = h("section", { class: "bloc", "aria-labelledby": "moderation-fiche" },
+      h("h2", { id: "moderation-fiche" }, "Modération"),
+      h("label", { for: "motif-fiche" }, "Motif (obligatoire pour rejeter, montré au membre)"), reason,
+      h("p", { class: "erreur-champ", id: "moderation-erreur", role: "alert", hidden: true }));
+    const decide = (decision) => async () => {
+      const motif = reason.value.trim();
+      const error = box.querySelector("#moderation-erreur");
+      error.hidden = true;
+      try {
+        adopt(await call("POST", `${resource.path}/${record.id}/moderation`,
+          { body: motif ? { decision, motif } : { decision }, etag }));
+        reason.value = "";
+        announce(decision === "publier" ? `Publié : ${record[resource.titleField]}.` : `Rejeté : ${record[resource.titleField]}.`, "succes");
+      } catch (failure) {
+        error.hidden = false;
+        error.textContent = failure.problem && failure.problem.errors
+          ? failure.problem.errors.map((e) => e.detail).join(" ; ") : failure.message;
+      }
+    };
+    box.append(h("div", { class: "actions" },
+      h("button", { type: "button", class: "principal", id: "publier-fiche", onclick: decide("publier") }, "Publier cette version"),
+      h("button", { type: "button", class: "danger", id: "rejeter-fiche", onclick: decide("rejeter") }, "Rejeter")));
+    return box;
+  }
 
   async function archive() {
     if (!window.confirm(resource.archiveConfirm)) return;
