@@ -8,7 +8,7 @@ Environment overrides (defaults are the issue's full specification):
     BENCH_CONNECTIONS=16               HTTP connections (wrk) and floor tasks
     BENCH_THREADS=2                    wrk threads
     BENCH_SCENARIOS=S1,S2,...          only these scenario ids (S1..S9, S6-z12, S6-z8, T2, T6-z12, F1..F3)
-    BENCH_SKIP_PEER=1, BENCH_SKIP_FLOOR=1, BENCH_SKIP_DEMO=1
+    BENCH_SKIP_PEER=1, BENCH_SKIP_FLOOR=1, BENCH_SKIP_DEMO=1, BENCH_SKIP_MINIMAL=1
     BENCH_PYSPY=1                      record a py-spy flame graph of the API worker per scenario
     BENCH_OUTPUT=bench/results         where the report goes (YYYY-MM-DD.md/.json, latest.md)
     BENCH_DB_PREFIX=reseau_bench       database names: <prefix>_<size>, <prefix>_demo
@@ -38,7 +38,7 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from bench import generate, report
-from bench.scenarios import FLOOR, Scenario, demo_scenarios, size_scenarios
+from bench.scenarios import FLOOR, MINIMAL, Scenario, demo_scenarios, size_scenarios
 from reseau_api.core import cluster
 from reseau_api.core.config import PROJECT_ROOT, get_settings
 
@@ -64,6 +64,7 @@ CONFIG = {
     "skip_peer": os.environ.get("BENCH_SKIP_PEER") == "1",
     "skip_floor": os.environ.get("BENCH_SKIP_FLOOR") == "1",
     "skip_demo": os.environ.get("BENCH_SKIP_DEMO") == "1",
+    "skip_minimal": os.environ.get("BENCH_SKIP_MINIMAL") == "1",
     "pyspy": os.environ.get("BENCH_PYSPY") == "1",
     "output": Path(os.environ.get("BENCH_OUTPUT", BENCH / "results")),
     "db_prefix": os.environ.get("BENCH_DB_PREFIX", "reseau_bench"),
@@ -212,6 +213,33 @@ def tipg_server(database: str, port: int) -> "contextmanager[int]":
     return server(cmd, env, port, "/healthz", WORK, "tipg")  # cwd WORK: no stray .env is read
 
 
+def minimal_server(database: str, port: int) -> "contextmanager[int]":
+    """bench/minimal.py on the API's uvicorn (same loop and HTTP parser), same database settings."""
+    env = app_env(DATABASE_URL=database_url(database))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH")) if p)
+    cmd = [str(VENV_BIN / "uvicorn"), "bench.minimal:app", "--port", str(port), "--workers", "1",
+           "--log-level", "warning", "--no-access-log"]
+    return server(cmd, env, port, "/health/ready", PROJECT_ROOT, "minimal")
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a server process and its children (workers), from /proc."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
 class RssSampler:
     """Samples VmRSS of one process every 0.2 s: the peak over its life and over the current window."""
 
@@ -259,8 +287,10 @@ def write_paths(scenario: Scenario, folder: Path) -> Path:
     return path
 
 
-def wrk(port: int, paths_file: Path, duration: int) -> dict:
-    cmd = ["wrk", f"-t{CONFIG['threads']}", f"-c{CONFIG['connections']}", f"-d{duration}s", "--latency",
+def wrk(port: int, paths_file: Path, duration: int, connections: int | None = None) -> dict:
+    connections = connections or CONFIG["connections"]
+    threads = min(CONFIG["threads"], connections)
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
            "--timeout", "10s", "-s", str(BENCH / "wrk.lua"), f"http://127.0.0.1:{port}", "--", str(paths_file)]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     line = next((ln for ln in out.splitlines() if ln.startswith("BENCH_JSON ")), None)
@@ -291,8 +321,11 @@ def available(port: int, scenario: Scenario) -> tuple[bool, int]:
     return any(route.startswith(scenario.route_prefix) for route in routes), status
 
 
-def run_http_scenario(port: int, scenario: Scenario, folder: Path, rss: RssSampler | None) -> dict:
-    result: dict = {"label": scenario.label, "server": scenario.server}
+def run_http_scenario(port: int, scenario: Scenario, folder: Path, rss: RssSampler | None,
+                      pid: int | None = None, server_name: str | None = None) -> dict:
+    """One scenario against one server; with `pid`, that process's CPU ms per request over the run."""
+    result: dict = {"label": scenario.label if server_name is None else f"{server_name}: {scenario.label}",
+                    "server": server_name or scenario.server}
     is_available, probe = available(port, scenario)
     result["probe_status"] = probe
     if not is_available:
@@ -300,21 +333,27 @@ def run_http_scenario(port: int, scenario: Scenario, folder: Path, rss: RssSampl
         return {**result, "available": False}
     paths_file = write_paths(scenario, folder)
     if CONFIG["warmup_s"] > 0:
-        wrk(port, paths_file, CONFIG["warmup_s"])
+        wrk(port, paths_file, CONFIG["warmup_s"], scenario.connections)
     profiler = None
     if rss is not None:
         rss.new_window()
         if CONFIG["pyspy"]:
             profiler = start_pyspy(rss.pid, folder / f"{scenario.id}.svg")
-    raw = wrk(port, paths_file, CONFIG["duration_s"])
+    cpu_before = cpu_seconds(pid) if pid else None
+    raw = wrk(port, paths_file, CONFIG["duration_s"], scenario.connections)
+    cpu_after = cpu_seconds(pid) if pid else None
     if profiler is not None:
         profiler.wait()
     result.update(available=True, **summarise_wrk(raw))
+    result["connections"] = scenario.connections or CONFIG["connections"]
+    if cpu_before is not None and cpu_after is not None and result["requests"]:
+        result["cpu_ms_per_req"] = round((cpu_after - cpu_before) * 1000 / result["requests"], 3)
     if rss is not None:
         result["rss_peak_mb"] = round(rss.window_kb / 1024, 1)
     log(f"  {scenario.id:7} {scenario.label}: {result['rps']:>8} req/s  p50 {result['p50_ms']} ms  "
         f"p99 {result['p99_ms']} ms  errors {result['errors']}  {result['bytes_per_response']} B"
-        + (f"  rss {result['rss_peak_mb']} MB" if "rss_peak_mb" in result else ""))
+        + (f"  rss {result['rss_peak_mb']} MB" if "rss_peak_mb" in result else "")
+        + (f"  cpu {result['cpu_ms_per_req']} ms/req" if "cpu_ms_per_req" in result else ""))
     return result
 
 
@@ -354,8 +393,16 @@ def run_size(size: int) -> dict:
     with api_server(database, port) as pid, RssSampler(pid) as rss:
         for scenario in scenarios.values():
             if scenario.server == "api" and wanted(scenario.id):
-                results["scenarios"][scenario.id] = run_http_scenario(port, scenario, folder, rss)
+                results["scenarios"][scenario.id] = run_http_scenario(port, scenario, folder, rss, pid)
         results["rss_peak_mb"] = round(rss.peak_kb / 1024, 1)
+    minimal = [(sid, mid) for sid, mid in MINIMAL.items() if sid in scenarios and wanted(sid)]
+    if minimal and not CONFIG["skip_minimal"]:
+        port = free_port()
+        log(f"size {size:,}: minimal server on :{port} (1 worker)")
+        with minimal_server(database, port) as pid:
+            for source_id, minimal_id in minimal:
+                results["scenarios"][minimal_id] = run_http_scenario(port, scenarios[source_id], folder, None, pid,
+                                                                     server_name="minimal")
     if not CONFIG["skip_floor"]:
         for floor_id, source_id in FLOOR.items():
             if wanted(floor_id):
@@ -386,7 +433,7 @@ def run_demo() -> dict:
     log(f"demo data: API on :{port} (1 worker)")
     with api_server(database, port) as pid, RssSampler(pid) as rss:
         for scenario in scenarios:
-            results["scenarios"][scenario.id] = run_http_scenario(port, scenario, WORK / "paths" / "demo", rss)
+            results["scenarios"][scenario.id] = run_http_scenario(port, scenario, WORK / "paths" / "demo", rss, pid)
         results["rss_peak_mb"] = round(rss.peak_kb / 1024, 1)
     return results
 
@@ -401,6 +448,11 @@ def machine() -> dict:
     return {"cpu": model, "cores": os.cpu_count(), "ram_gb": round(mem_kb / 1024 / 1024, 1),
             "kernel": platform.release(), "os": platform.platform(terse=True),
             "loadavg_start": ", ".join(f"{x:.2f}" for x in os.getloadavg())}
+
+
+def load_note() -> str:
+    """Who else used the CPUs during the run: the load average against the core count."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def versions() -> dict:
@@ -443,6 +495,7 @@ def main() -> int:
     if not CONFIG["skip_demo"]:
         data["demo"] = run_demo()
     data["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    data["machine"]["loadavg_end"] = load_note()
     data["targets"] = report.evaluate(data)
     markdown = report.render(data)
     output: Path = CONFIG["output"]

@@ -39,6 +39,7 @@ class Scenario:
     database: str = "size"  # "size": the synthetic set of each size; "demo": the demo data set
     route_prefix: str = "/v1/lieux"  # a 404 on the probe + no such route in the OpenAPI: not on this build
     compare: dict[str, str] = field(default_factory=dict)  # reference name -> scenario id
+    connections: int | None = None  # wrk connections; None: BENCH_CONNECTIONS
 
 
 def _rng(scenario_id: str) -> random.Random:
@@ -97,6 +98,8 @@ def size_scenarios(size: int) -> list[Scenario]:
                  compare={"floor": "F2", "tipg": "T2"}),
         Scenario("S3", "nearest 10 (pres_de, distance_m)", [f"/v1/lieux?pres_de={p}&limit=10" for p in points],
                  compare={"floor": "F3"}),
+        Scenario("S3-c4", "nearest 10, 4 connections", [f"/v1/lieux?pres_de={p}&limit=10" for p in points],
+                 connections=4),
         Scenario("S4", "detail by id", [f"/v1/lieux/{i}" for i in ids]),
         Scenario("S5", "full text q, 20 items", [f"/v1/lieux?q={quote(q)}" for q in queries]),
         Scenario("S6-z12", "tile z12 (city)", [f"/v1/tuiles/{t}.mvt" for t in z12], route_prefix="/v1/tuiles",
@@ -107,6 +110,8 @@ def size_scenarios(size: int) -> list[Scenario]:
                  [f"/ogc/collections/lieux/items?bbox={b}&limit=100" for b in bboxes], route_prefix="/ogc",
                  compare={"tipg": "T2"}),
         Scenario("S9", "France-wide bbox, 100 items", [f"/v1/lieux?bbox={b}&limit=100" for b in france_boxes]),
+        Scenario("S8", "coverage, rayon_km=15 (whole region)", ["/v1/maillage?rayon_km=15"],
+                 route_prefix="/v1/maillage", connections=2),
         Scenario("T2", "tipg: items, city bbox, 100 (GeoJSON)",
                  [f"{tipg}/items?bbox={b}&limit=100&f=geojson" for b in bboxes], server="tipg",
                  route_prefix="/collections"),
@@ -117,6 +122,8 @@ def size_scenarios(size: int) -> list[Scenario]:
 
 # The floor: the SQL of S1-S3 issued directly with asyncpg, from the same request lists.
 FLOOR = {"F1": "S1", "F2": "S2", "F3": "S3"}
+# The minimal server (bench/minimal.py): the same requests over HTTP, the API's SQL, no framework.
+MINIMAL = {"S1": "M1", "S2": "M2", "S3": "M3", "S3-c4": "M3-c4", "S6-z12": "M6-z12", "S6-z8": "M6-z8", "S7": "M7"}
 
 
 def demo_scenarios() -> list[Scenario]:

@@ -60,8 +60,10 @@ if [ ${#test_tools[@]} -gt 0 ]; then
   fi
 fi
 
-# The project and its test tools in a virtual environment.
+# The project and its test tools in a virtual environment: first every dependency at the version pinned
+# in requirements.lock, each file checked against its hash (`make lock` updates it, see the README), then
+# the project itself, editable, built by the locked setuptools (no other download).
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-"$VENV/bin/python" -m pip install -q --upgrade pip
-"$VENV/bin/python" -m pip install -q -e '.[test]'
+"$VENV/bin/python" -m pip install -q --require-hashes -r requirements.lock
+"$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e .
 echo "reseau-api installed in $VENV"

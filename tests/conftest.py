@@ -3,6 +3,10 @@
 import os
 from collections.abc import AsyncIterator
 
+# The ASGI test clients send `Host: test` (httpx) or `testserver` (schemathesis); servers started by the
+# tests are reached on 127.0.0.1.
+os.environ.setdefault("RESEAU_ALLOWED_HOSTS", '["localhost", "127.0.0.1", "::1", "test", "testserver"]')
+
 import httpx
 import pytest
 from alembic import command

@@ -5,8 +5,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -18,13 +19,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(env: dict[str, str], *, wait_for: str = "/health/live", timeout_s: float = 30) -> Iterator[str]:
-    """uvicorn with `reseau_api.main:app` on a free port, with these environment variables added;
-    yields its base URL once `wait_for` answers 200, and stops it afterwards."""
+def running_server(
+    env: dict[str, str], *, wait_for: str = "/health/live", timeout_s: float = 30,
+    command: Sequence[str] = (), cwd: Path | None = None, base_env: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """uvicorn with `reseau_api.main:app` (or `command`, which takes `--port N`) on a free port, with
+    these environment variables added to `base_env` (default: this process's); yields its base URL once
+    `wait_for` answers 200, and stops it afterwards."""
     port = free_port()
+    argv = list(command) or [sys.executable, "-m", "uvicorn", "reseau_api.main:app", "--log-level", "warning"]
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "uvicorn", "reseau_api.main:app", "--port", str(port), "--log-level", "warning"],
-        env={**os.environ, "RESEAU_LOG_LEVEL": "warning", **env},
+        [*argv, "--port", str(port)],
+        env={**(os.environ if base_env is None else base_env), "RESEAU_LOG_LEVEL": "warning", **env}, cwd=cwd,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -236,18 +236,21 @@ async def test_cors_opens_reads_not_writes(client: httpx.AsyncClient) -> None:
 
 
 async def test_rejected_requests_answer_within_a_second(client: httpx.AsyncClient) -> None:
-    for method, url, kwargs in (
-        ("GET", "/v1/lieux?limit=100000", {}),
-        ("GET", "/v1/lieux?pres_de=43.6,1.4&rayon=10000000", {}),
-        ("GET", "/v1/lieux?bbox=-180,-90,180,91", {}),
-        ("GET", "/v1/tuiles/30/0/0.mvt", {}),
-        ("GET", "/v1/maillage?rayon_km=1000", {}),
-        ("POST", "/v1/lieux", {"content": b"x" * (2 * 1024 * 1024), "headers": {"Content-Type": "application/json"}}),
-        ("GET", "/v1/cles/moi?api_key=rsx_abcdefgh_" + "x" * 43, {}),
+    """Each refusal has its own status and names what is wrong, and costs nothing."""
+    for method, url, kwargs, status, named in (
+        ("GET", "/v1/lieux?limit=100000", {}, 400, "limit"),
+        ("GET", "/v1/lieux?pres_de=43.6,1.4&rayon=10000000", {}, 400, "rayon"),
+        ("GET", "/v1/lieux?bbox=-180,-90,180,91", {}, 400, "bbox"),
+        ("GET", "/v1/tuiles/30/0/0.mvt", {}, 400, "z"),
+        ("GET", "/v1/maillage?rayon_km=1000", {}, 400, "rayon_km"),
+        ("POST", "/v1/lieux", {"content": b"x" * (2 * 1024 * 1024), "headers": {"Content-Type": "application/json"}},
+         413, "65536 bytes"),
+        ("GET", "/v1/cles/moi?api_key=rsx_abcdefgh_" + "x" * 43, {}, 400, "api_key"),
     ):
         started = time.monotonic()
         response = await client.request(method, url, **kwargs)
-        assert 400 <= response.status_code < 500, (url, response.status_code)
+        assert (response.status_code, response.headers["content-type"]) == (status, "application/problem+json"), url
+        assert named in response.json()["detail"], (url, response.json())
         assert time.monotonic() - started < 1.0, url
 
 

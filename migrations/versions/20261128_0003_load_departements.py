@@ -10,14 +10,14 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from reseau_api.core.config import PROJECT_ROOT
+from reseau_api.core.config import DATA_DIR
 
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-DATA = PROJECT_ROOT / "src" / "reseau_api" / "data" / "departements.geojson"
+DATA = DATA_DIR / "departements.geojson"
 
 
 def upgrade() -> None:

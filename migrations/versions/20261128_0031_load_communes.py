@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from reseau_api.core.config import PROJECT_ROOT
+from reseau_api.core.config import DATA_DIR
 
 revision: str = "0031"
 down_revision: str | None = "0030"
@@ -18,7 +18,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # Derived from the INSEE / IGN commune table by reseau_api/coverage/derive.py: one row per commune.
-DATA = PROJECT_ROOT / "src" / "reseau_api" / "data" / "communes-occitanie-2021.csv"
+DATA = DATA_DIR / "communes-occitanie-2021.csv"
 
 
 def upgrade() -> None:

@@ -2,7 +2,7 @@
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -11,6 +11,7 @@ from reseau_api.core import cluster
 from reseau_api.core.config import PROJECT_ROOT, get_settings
 from reseau_api.members.cli import keys_app, organisations_app
 from reseau_api.opendata import cli as opendata_cli
+from reseau_api.webhooks import cli as webhooks_cli
 
 app = typer.Typer(
     help="reseau-api: directory of the Occitanie tiers-lieux network.", no_args_is_help=True,
@@ -23,6 +24,8 @@ app.add_typer(organisations_app, name="organisations")
 app.add_typer(keys_app, name="cles")
 app.add_typer(opendata_cli.lieux_app, name="lieux")
 app.command("export")(opendata_cli.export)
+app.add_typer(webhooks_cli.webhooks_app, name="webhooks")
+app.command("worker")(webhooks_cli.worker)
 
 
 def _fail(message: str) -> None:
@@ -95,12 +98,32 @@ def serve(
     workers: int = 1,
     reload: bool = False,
 ) -> None:
-    """Serve the API with uvicorn."""
+    """Serve the API with uvicorn. With several workers, /metrics adds up every worker's counts (Prometheus
+    multiprocess mode: each process writes its samples under PROMETHEUS_MULTIPROC_DIR, a fresh directory)."""
+    import os
+    import shutil
+    import tempfile
+
     import uvicorn
 
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        metrics_dir = tempfile.mkdtemp(prefix="reseau-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir  # inherited by the workers, read at import
+    else:
+        metrics_dir = None
+    try:
+        _run_uvicorn(uvicorn, host, port, workers, reload)
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _run_uvicorn(uvicorn: Any, host: str, port: int, workers: int, reload: bool) -> None:
     uvicorn.run(
         "reseau_api.main:app", host=host, port=port, workers=workers, reload=reload,
         access_log=False, proxy_headers=True, server_header=False,
+        # A worker importing the app on a busy machine can miss uvicorn's 5 s ping and be killed in a loop.
+        timeout_worker_healthcheck=30,
     )
 
 

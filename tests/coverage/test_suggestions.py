@@ -65,8 +65,8 @@ async def test_opening_the_suggested_places_gives_the_announced_coverage(
     client: httpx.AsyncClient, session: AsyncSession, demo_places: dict[str, str], radius_km: int, params: dict,
 ) -> None:
     """Whole region: the in-memory coverage agrees with PostGIS, pick after pick."""
-    query = {"rayon_km": radius_km, "n": 5, **params}
-    body = (await client.get("/v1/maillage/suggestions", params=query)).json()
+    query = {"rayon_km": radius_km, **params}  # `n` only for suggestions: the table refuses it (no effect)
+    body = (await client.get("/v1/maillage/suggestions", params={**query, "n": 5})).json()
     assert body["population"] == REGION_POPULATION_2021
     table = (await client.get("/v1/maillage", params=query)).json()
     assert body["population_couverte"] == table["total"]["population_couverte"]
@@ -77,7 +77,7 @@ async def test_opening_the_suggested_places_gives_the_announced_coverage(
             await session.execute(text("UPDATE place SET types = '{fablab}' WHERE name = 'Suggested'"))
         table = (await client.get("/v1/maillage", params=query)).json()
         assert table["total"]["population_couverte"] == suggestion["population_couverte_cumulee"]
-    again = (await client.get("/v1/maillage/suggestions", params=query)).json()
+    again = (await client.get("/v1/maillage/suggestions", params={**query, "n": 5})).json()
     assert again["population_couverte"] == body["suggestions"][-1]["population_couverte_cumulee"]
 
 

@@ -41,6 +41,8 @@ class Browser:
                 "--disable-default-apps", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
                 # WebGL without a GPU: ANGLE on SwiftShader (software), which MapLibre needs.
                 "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+                # No name resolves but the loopback's: a page that reaches for another origin fails.
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
                 f"--user-data-dir={self.profile}", "--remote-debugging-port=0",
                 f"--window-size={width},{height}", "about:blank",
             ],
@@ -55,6 +57,10 @@ class Browser:
             self.ws = self._stack.enter_context(
                 connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=10))
             self.call("Page.enable")
+            # Every Content-Security-Policy violation of the pages loaded, for the tests to assert on.
+            self.call("Page.addScriptToEvaluateOnNewDocument", source=(
+                "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', "
+                "e => window.__cspViolations.push(e.effectiveDirective + ' ' + e.blockedURI));"))
             self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
                       mobile=False)
         except BaseException:
@@ -84,6 +90,13 @@ class Browser:
 
     def goto(self, url: str) -> None:
         self.call("Page.navigate", url=url)
+
+    def csp_violations(self) -> list[str]:
+        return self.evaluate("window.__cspViolations")
+
+    def resources(self) -> list[str]:
+        """Every URL the page loaded (or tried to), itself included."""
+        return self.evaluate("[location.href, ...performance.getEntriesByType('resource').map(e => e.name)]")
 
     def evaluate(self, expression: str) -> Any:
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)

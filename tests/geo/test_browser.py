@@ -24,6 +24,8 @@ def browser() -> Iterator[Browser]:
 def drawn(browser: Browser) -> int:
     browser.wait_for(READY)
     assert browser.evaluate("document.body.dataset.erreur || ''") == ""
+    assert browser.csp_violations() == []  # the map's own CSP (framable, no inline script) holds
+    assert [url for url in browser.resources() if not url.startswith(browser.evaluate("location.origin"))] == []
     return int(browser.evaluate("document.body.dataset.lieux"))
 
 

@@ -14,6 +14,7 @@ import pytest
 from owslib.ogcapi.features import Features
 
 from tests.geo.conftest import ServedData, in_tile_position, published, tile_of
+from tests.geo.crs import lambert93
 
 
 def tool(name: str) -> str:
@@ -126,6 +127,19 @@ async def test_owslib_lists_collections_and_pages_through_every_place(server: Se
     assert {f["id"] for f in filtered["features"]} == {str(known), str(server.known["Fablab Test Albi"])}
     assert set(api.collection_queryables("lieux")["properties"]) >= {"statut", "departement"}
     assert api.collection_schema("lieux")["properties"]["properties"]["properties"]["postes"]["type"] == "integer"
+
+
+async def test_owslib_reads_lambert93(server: ServedData) -> None:
+    """Part 2 from a client: the collection lists EPSG:2154; items and a bbox in Lambert-93."""
+    api = Features(f"{server.url}/ogc")
+    lambert = "http://www.opengis.net/def/crs/EPSG/0/2154"
+    assert lambert in api.collection("lieux")["crs"]
+    x, y = lambert93(1.4437, 43.6045)  # Cowork Test Capitole
+    page = api.collection_items("lieux", crs=lambert, **{"bbox-crs": lambert},
+                                bbox=[x - 100, y - 100, x + 100, y + 100])
+    (feature,) = page["features"]
+    assert feature["id"] == str(server.known["Cowork Test Capitole"])
+    assert feature["geometry"]["coordinates"] == pytest.approx([x, y], abs=0.02)
 
 
 # --------------------------------------------------------------------------------------------------

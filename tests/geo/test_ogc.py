@@ -75,10 +75,11 @@ async def test_html_is_served_on_f_html_or_a_browser_accept(client: httpx.AsyncC
     assert bad.json()["errors"][0]["name"] == "f"
 
 
-async def test_conformance_declares_core_geojson_html_and_oas30(client: httpx.AsyncClient) -> None:
+async def test_conformance_declares_core_geojson_html_oas30_and_crs(client: httpx.AsyncClient) -> None:
     body = (await client.get("/ogc/conformance")).json()
     assert set(body["conformsTo"]) == {
-        f"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/{c}" for c in ("core", "geojson", "html", "oas30")}
+        *(f"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/{c}" for c in ("core", "geojson", "html", "oas30")),
+        "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs"}
 
 
 async def test_collections_describe_lieux_and_departements(client: httpx.AsyncClient) -> None:
@@ -86,7 +87,10 @@ async def test_collections_describe_lieux_and_departements(client: httpx.AsyncCl
     assert [c["id"] for c in body["collections"]] == ["lieux", "departements"]
     for collection in body["collections"]:
         assert collection["itemType"] == "feature"
-        assert collection["crs"] == ["http://www.opengis.net/def/crs/OGC/1.3/CRS84"]
+        assert collection["crs"] == ["http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+                                     "http://www.opengis.net/def/crs/EPSG/0/2154",
+                                     "http://www.opengis.net/def/crs/EPSG/0/3857"]
+        assert collection["storageCrs"] == "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
         (bbox,) = collection["extent"]["spatial"]["bbox"]
         assert bbox[0] == pytest.approx(-0.327, abs=0.01) and bbox[3] == pytest.approx(45.046, abs=0.01)
         links = rels(collection)
@@ -170,7 +174,7 @@ async def test_bbox_takes_4_or_6_numbers_in_crs84(client: httpx.AsyncClient, raw
     assert await ids("bbox=170,-10,-170,10") == set()  # crosses the antimeridian: allowed, nothing there
     for query, name in [("bbox=1,2,3", "bbox"), ("bbox=1,a,3,4", "bbox"), ("bbox=1,50,2,40", "bbox"),
                         ("bbox=1,43,200,44", "bbox"), ("bbox=nan,1,2,3", "bbox"),
-                        ("bbox=1,43,2,44&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/3857", "bbox-crs")]:
+                        ("bbox=1,43,2,44&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4326", "bbox-crs")]:
         response = await client.get(f"/ogc/collections/lieux/items?{query}")
         assert response.status_code == 400, query
         assert response.json()["errors"][0]["name"] == name
@@ -270,7 +274,8 @@ async def test_schema_and_queryables_are_json_schemas(client: httpx.AsyncClient)
     assert properties["postes"]["type"] == "integer"
     assert properties["maj_le"]["format"] == "date-time"
     queryables = (await client.get("/ogc/collections/lieux/queryables")).json()
-    assert set(queryables["properties"]) == {"statut", "types", "services", "departement", "code_insee"}
+    assert set(queryables["properties"]) == {"statut", "types", "services", "departement", "code_insee",
+                                              "teletravail"}
     assert (await client.get("/ogc/collections/departements/queryables")).json()["properties"]["code"]
     assert (await client.get("/ogc/collections/lieux/schema?f=html")).status_code == 400
 

@@ -170,7 +170,7 @@ def _tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
 
 
 async def test_tilejson_describes_the_tiles_with_the_filters(client: httpx.AsyncClient) -> None:
-    response = await client.get("/v1/tuiles.json?teletravail=true&departement=31&departement=81&limit=5")
+    response = await client.get("/v1/tuiles.json?teletravail=true&departement=31&departement=81")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     document = response.json()

@@ -99,11 +99,13 @@ async def committed_client(
 async def purge(
     sessions: async_sessionmaker[AsyncSession], organisation_ids: list[uuid.UUID], key_prefixes: list[str] = (),
 ) -> None:
-    """Delete organisations with their keys and places (and history), plus the keys named by prefix."""
+    """Delete organisations with their keys, places and practices (and history), plus the keys named by prefix."""
     async with sessions() as s:
         params = {"orgs": list(organisation_ids), "prefixes": list(key_prefixes)}
-        await s.execute(text("DELETE FROM place_revision WHERE actor_key_id IN (SELECT id FROM api_key "
-                             "WHERE organisation_id = ANY(:orgs) OR prefix = ANY(:prefixes))"), params)
+        for revisions in ("place_revision", "practice_revision"):
+            await s.execute(text(f"DELETE FROM {revisions} WHERE actor_key_id IN (SELECT id FROM api_key "
+                                 "WHERE organisation_id = ANY(:orgs) OR prefix = ANY(:prefixes))"), params)
+        await s.execute(text("DELETE FROM practice WHERE organisation_id = ANY(:orgs)"), params)
         await s.execute(text("DELETE FROM place WHERE organisation_id = ANY(:orgs)"), params)
         await s.execute(text("DELETE FROM api_key WHERE organisation_id = ANY(:orgs) OR prefix = ANY(:prefixes)"),
                         params)

@@ -1,18 +1,18 @@
 """Import behaviour: all-or-nothing, partial, dry run, idempotence and updates, identity, limits, privacy."""
 
+import hashlib
 import json
 import re
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.core.config import get_settings
-from reseau_api.opendata import importer
 from reseau_api.opendata.exceptions import ImportFileError, ImportFileTooLarge
 from reseau_api.places import service
-from reseau_api.places.schemas import PlaceWrite
-from tests.factories import make_place
 from tests.opendata.conftest import comparable, place_count, run_import, stored
 
 HEADER = "source_id;nom;statut;departement;commune;longitude;latitude;types;postes;prix_journee;horaires\n"
@@ -63,8 +63,10 @@ async def test_partial_keeps_the_valid_rows(session: AsyncSession) -> None:
 async def test_updates_bump_the_version_and_keep_what_the_file_does_not_own(session: AsyncSession) -> None:
     await run_import(session, native_csv(*ROWS), source="annuaire")
     serre = next(p for p in await stored(session) if p.source_id == "a1")
-    serre_id, first_update = serre.id, serre.updated_at
-    await session.execute(text("UPDATE place SET moderation = 'archive' WHERE id = :id"), {"id": serre_id})
+    serre_id = serre.id
+    # now() does not move inside the test's transaction: start from a date the import must replace.
+    await session.execute(text("UPDATE place SET moderation = 'archive', updated_at = '2020-01-01T00:00:00Z' "
+                               "WHERE id = :id"), {"id": serre_id})
     changed = ROWS[0].replace("La Serre", "La Serre rénovée").replace(";20;", ";25;")
     report = await run_import(session, native_csv(changed), source="annuaire")
     assert report.rows[0].status == "updated" and report.rows[0].changed == ["nom", "postes"]
@@ -73,7 +75,7 @@ async def test_updates_bump_the_version_and_keep_what_the_file_does_not_own(sess
     again = await service.get(session, str(serre_id), published_only=False)
     assert again is not None
     assert (again.name, again.desks, again.version) == ("La Serre rénovée", 25, 2)
-    assert again.updated_at >= first_update
+    assert again.updated_at > datetime(2020, 1, 1, tzinfo=UTC)
     assert (again.slug, again.moderation, again.source, again.source_id) == ("la-serre", "archive", "annuaire", "a1")
     assert (await run_import(session, native_csv(changed), source="annuaire")).rows[0].status == "unchanged"
 
@@ -168,25 +170,58 @@ async def test_exported_columns_of_the_server_are_accepted_and_ignored(session: 
     assert report.rows[0].status == "accepted" and (await stored(session))[0].slug == "la-serre"
 
 
-async def test_the_report_names_every_changed_column() -> None:
-    """COLUMN_FIELDS (report names) covers exactly the columns upsert compares."""
-    data = PlaceWrite.model_validate({"nom": "Xy", "statut": "en_projet", "departement": "31"})
-    assert set(importer.COLUMN_FIELDS) == set(service.to_columns(data))
+async def test_a_partial_file_changes_only_its_columns(session: AsyncSession) -> None:
+    """Issue #14 item 16: columns the file does not have keep their stored value (members' edits stay)."""
+    await run_import(session, native_csv(*ROWS), source="annuaire")
+    partial = b"source_id;telephone\na1;05 61 00 00 00\n"
+    report = await run_import(session, partial, source="annuaire")
+    assert (report.rejected, report.rows[0].status, report.rows[0].changed) == (0, "updated", ["telephone"])
+    serre = next(p for p in await stored(session) if p.source_id == "a1")
+    assert (serre.name, serre.status, serre.desks, serre.price_day, serre.opening_hours, serre.phone) == (
+        "La Serre", "ouvert", 20, Decimal("15.50"), "Mo-Fr 09:00-18:00", "05 61 00 00 00")
+    assert (serre.lon, serre.lat) == (1.421281, 43.594005)
+    # An empty cell of a column the file has clears that field, and only that one.
+    cleared = run_import(session, b"source_id;postes;nom\na1;;La Serre\n", source="annuaire")
+    assert (await cleared).rows[0].changed == ["postes"]
+    serre = next(p for p in await stored(session) if p.source_id == "a1")
+    assert (serre.desks, serre.price_day, serre.phone) == (None, Decimal("15.50"), "05 61 00 00 00")
 
 
-async def test_upsert_alone(session: AsyncSession) -> None:
-    """The one write path of the import, as the history recorder will call it."""
-    existing = await make_place(session, nom="Cowork", statut="ouvert")
-    data = PlaceWrite.model_validate({"nom": "Cowork", "statut": "ouvert", "departement": "31",
-                                      "position": {"lon": 1.444209, "lat": 43.604652}, "types": ["coworking"],
-                                      "commune": "Toulouse", "code_insee": "31555", "code_postal": "31000"})
-    assert (await importer.upsert(session, data, "s", "1", place_id=existing.id)).status == "unchanged"
-    created = await importer.upsert(session, data, "s", "1")
-    assert created.status == "accepted" and created.place.id != existing.id
-    renamed = data.model_copy(update={"nom": "Cowork 2"})
-    result = await importer.upsert(session, renamed, "s", "1")
-    assert (result.status, result.place.id, result.place.version, result.changed) == (
-        "updated", created.place.id, 2, ["nom"])
+async def test_a_partial_row_for_an_unknown_place_is_rejected(session: AsyncSession) -> None:
+    report = await run_import(session, b"source_id;telephone\nzz;05 61 00 00 00\n", source="annuaire",
+                              partial=True)
+    assert report.rows[0].status == "rejected"
+    assert sorted(r.field for r in report.rows[0].reasons) == ["departement", "nom", "statut"]
+
+
+async def test_every_import_change_is_a_revision_with_its_file_hash_and_is_restorable(
+    session: AsyncSession,
+) -> None:
+    """Issue #14 item 16: each change is a revision (author: the CLI here, no key; reason: file + SHA-256)."""
+    first = native_csv(*ROWS)
+    await run_import(session, first, source="annuaire", filename="annuaire.csv")
+    serre = next(p for p in await stored(session) if p.source_id == "a1")
+    second = native_csv(ROWS[0].replace(";20;", ";25;"))
+    await run_import(session, second, source="annuaire", filename="annuaire.csv")
+    rows = (await session.execute(text(
+        "SELECT version, action, actor_key_id, actor_role, reason, changes FROM place_revision "
+        "WHERE place_id = :id ORDER BY version"), {"id": serre.id})).all()
+    assert [(r.version, r.action, r.actor_key_id, r.actor_role) for r in rows] == [
+        (1, "creation", None, None), (2, "modification", None, None)]
+    assert rows[0].reason == f"import annuaire.csv (sha256 {hashlib.sha256(first).hexdigest()})"
+    assert rows[1].reason == f"import annuaire.csv (sha256 {hashlib.sha256(second).hexdigest()})"
+    assert rows[1].changes == {"teletravail.postes": [20, 25]}
+    # The version before the import comes back like any other.
+    from reseau_api.core.auth import Member
+    from reseau_api.editorial import kernel
+    from reseau_api.editorial.preconditions import IfMatch
+    from reseau_api.places.editorial import PLACES
+
+    admin = Member(key_id=None, prefix="cli", role="admin", organisation_id=None)  # type: ignore[arg-type]
+    place = await PLACES.get(session, str(serre.id))
+    restored = await kernel.restore(session, PLACES, place, 1, actor=admin,
+                                    if_match=IfMatch.parse(f'"{serre.id}-v2"'))
+    assert (restored.version, restored.desks) == (3, 20)
 
 
 async def test_positions_compare_at_the_exports_precision(session: AsyncSession) -> None:

@@ -1,5 +1,7 @@
 """Moderation, history (every change: who, when, old -> new) and restoring an earlier version."""
 
+from datetime import datetime
+
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -91,7 +93,10 @@ async def test_history_records_every_change(client: httpx.AsyncClient, keys: dic
     assert created["nom"] == "La Cantine du Capitole"
     assert created["teletravail.postes"] == 12
     assert all(c["avant"] is None for c in items[3]["changements"])
-    assert len({r["date"] for r in items}) >= 1
+    # Every revision is dated when its version was stored: the latest one when the place last changed.
+    stored = (await client.get(f"/v1/lieux/{place}", headers=auth(member))).json()
+    assert items[0]["date"] == stored["maj_le"]
+    assert all(datetime.fromisoformat(r["date"]).tzinfo is not None for r in items)
 
     page = await _history(client, member, place, "?limit=3")
     assert [r["version"] for r in page["items"]] == [4, 3, 2]

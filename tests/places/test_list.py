@@ -185,9 +185,9 @@ async def test_geojson_feature_collection(client: httpx.AsyncClient, session: As
     assert last["features"][0]["geometry"] is None and last["links"] == []
 
 
-async def test_csv_streams_the_whole_filtered_set(client: httpx.AsyncClient, session: AsyncSession) -> None:
+async def test_csv_holds_the_whole_filtered_set(client: httpx.AsyncClient, session: AsyncSession) -> None:
     await seed_three(session)
-    response = await client.get("/v1/lieux?f=csv&teletravail=true&limit=1")
+    response = await client.get("/v1/lieux?f=csv&teletravail=true")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.content.startswith("\ufeff".encode())
@@ -201,3 +201,21 @@ async def test_lists_are_cacheable(client: httpx.AsyncClient) -> None:
     response = await client.get("/v1/lieux", headers={"Origin": "https://tiers-lieux.example"})
     assert response.headers["cache-control"].startswith("public, max-age=")
     assert response.headers["access-control-allow-origin"] == "*"
+
+
+async def test_a_bbox_page_fills_from_the_centre_of_the_box(client: httpx.AsyncClient, session: AsyncSession) -> None:
+    """A map view lists what is nearest its middle first (an order the geography index walks, so a page
+    reads its own rows however dense the box); `tri=nom` still orders by name."""
+    for name, lon in [("A loin à l'ouest", 1.30), ("B au centre", 1.45), ("C un peu à l'est", 1.50),
+                      ("D loin à l'est", 1.59)]:
+        await make_place(session, nom=name, position={"lon": lon, "lat": 43.6})
+    box = "bbox=1.25,43.55,1.65,43.65"
+    assert await names(client, box) == ["B au centre", "C un peu à l'est", "D loin à l'est", "A loin à l'ouest"]
+    assert await names(client, f"{box}&tri=nom") == [
+        "A loin à l'ouest", "B au centre", "C un peu à l'est", "D loin à l'est"]
+    first = (await client.get(f"/v1/lieux?{box}&limit=2")).json()
+    assert [i["nom"] for i in first["items"]] == ["B au centre", "C un peu à l'est"]
+    assert [i["distance_m"] for i in first["items"]] == [None, None]  # a distance only from pres_de
+    rest = (await client.get(first["next"].removeprefix("http://test"))).json()
+    assert [i["nom"] for i in rest["items"]] == ["D loin à l'est", "A loin à l'ouest"]
+    assert rest["next"] is None

@@ -31,7 +31,7 @@ async def admin(session: AsyncSession) -> str:
 async def test_a_member_creates_a_draft_of_its_organisation(
     client: httpx.AsyncClient, session: AsyncSession, member: str, org: Organisation,
 ) -> None:
-    place = await make_place(session)
+    place = await make_place(session, organisation_id=org.id)
     created = await post_practice(client, member, lieux=[str(place.id)], contenu="Du *Markdown*")
     body = created.json()
     assert body["statut"] == "brouillon" and body["organisation"] == str(org.id) and body["version"] == 1
@@ -169,3 +169,27 @@ async def test_archive_hides_and_freezes(client: httpx.AsyncClient, member: str,
     back = await client.post(f"{URL}/{pid}/moderation", json={"decision": "publier"},
                              headers=auth(admin, **{"If-Match": tag(pid, 2)}))
     assert back.json()["statut"] == "publiee" and (await client.get(f"{URL}/{pid}")).status_code == 200
+
+
+async def test_a_member_links_practices_only_to_its_organisations_places(
+    client: httpx.AsyncClient, session: AsyncSession, member: str, admin: str, org: Organisation,
+) -> None:
+    """Issue #14 item 17: a practice shows on every place it names, so a member may only name its own."""
+    own = await make_place(session, organisation_id=org.id, nom="Chez nous")
+    foreign = await make_place(session, organisation_id=(await make_organisation(session)).id, nom="Chez eux")
+    unowned = await make_place(session, nom="Recensé")
+    for place in (foreign, unowned):
+        refused = await client.post(URL, json=practice_payload(lieux=[str(own.id), str(place.id)]),
+                                    headers=auth(member))
+        assert refused.status_code == 422
+        assert refused.json()["errors"] == [{"in": "body", "pointer": "/lieux/1", "detail":
+                                             "a member links good practices to its own organisation's places only"}]
+    created = (await post_practice(client, member, lieux=[str(own.id)])).json()
+    patched = await patch_practice(client, member, created["id"], {"lieux": [str(own.id), str(foreign.id)]}, 1)
+    assert (patched.status_code, patched.json()["errors"][0]["pointer"]) == (422, "/lieux/1")
+    # Admins link any published place; a member's later edit keeps links it did not add.
+    by_admin = await patch_practice(client, admin, created["id"], {"lieux": [str(own.id), str(foreign.id)]}, 1)
+    assert by_admin.status_code == 200
+    kept = await patch_practice(client, member, created["id"], {"titre": "Un titre retouché"}, 2)
+    assert (kept.status_code, sorted(p["id"] for p in kept.json()["lieux"])) == (
+        200, sorted([str(own.id), str(foreign.id)]))

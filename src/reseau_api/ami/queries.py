@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.ami import vocabulary as vocab
 from reseau_api.ami.schemas import AmiFilters
+from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 
 # filter field -> its clause; the value is bound as :f_<field>
 _CLAUSES: dict[str, str] = {
@@ -72,25 +73,26 @@ _RECORD_JSON = """json_build_object(
     'lieu', CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'slug', p.slug) END)"""
 
 # Only published places are linked: an unpublished listing stays invisible here too.
+PLACE_PUBLIC = PLACE_WORKFLOW.public_sql("p.moderation")  # the AMI links only published places
 _PAGE = f"""
 , r AS (SELECT * FROM f WHERE f.id > :after ORDER BY f.id LIMIT :limit)
 SELECT (SELECT count(*) FROM f) AS total,
        (SELECT max(id) FROM f) AS last_id,
        (SELECT max(id) FROM r) AS page_last_id,
        coalesce((SELECT json_agg({_RECORD_JSON} ORDER BY r.id)
-                 FROM r LEFT JOIN place p ON p.id = r.place_id AND p.moderation = 'publie'), '[]'::json)::text
+                 FROM r LEFT JOIN place p ON p.id = r.place_id AND {PLACE_PUBLIC}), '[]'::json)::text
 """
 
-_ALL_ROWS = """
+_ALL_ROWS = f"""
 SELECT r.id, r.title, r.project_kind, r.networking, r.department_code, r.holder_nature, r.legal_form,
        r.financing_plan_eur, r.challenges, r.needs, p.slug AS place_slug
-FROM f AS r LEFT JOIN place p ON p.id = r.place_id AND p.moderation = 'publie'
+FROM f AS r LEFT JOIN place p ON p.id = r.place_id AND {PLACE_PUBLIC}
 ORDER BY r.id
 """
 
 _ONE = text(f"""
 SELECT {_RECORD_JSON}::text
-FROM ami_application r LEFT JOIN place p ON p.id = r.place_id AND p.moderation = 'publie'
+FROM ami_application r LEFT JOIN place p ON p.id = r.place_id AND {PLACE_PUBLIC}
 WHERE r.id = :id
 """)
 
@@ -271,7 +273,8 @@ async def departments_geojson(
         )::text
         FROM (SELECT d.code, d.name AS nom, count(f.id) AS nombre,
                      round(count(f.id)::numeric / NULLIF(t.total, 0), 4)::float8 AS part,
-                     round(100.0 * count(f.id) / NULLIF(t.total, 0))::int AS pourcentage, d.geom
+                     round(100.0 * count(f.id) / NULLIF(t.total, 0))::int AS pourcentage,
+                     ST_ForcePolygonCCW(d.geom) AS geom  -- RFC 7946 §3.1.6: exterior rings counterclockwise
               FROM departement d CROSS JOIN t LEFT JOIN f ON f.department_code = d.code
               WHERE d.code = ANY(CAST(:region AS text[]))
               GROUP BY d.code, t.total) AS x

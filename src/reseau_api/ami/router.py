@@ -34,6 +34,7 @@ from reseau_api.ami.schemas import (
 from reseau_api.core.db import SessionDep
 from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.openapi import problem_responses
+from reseau_api.core.urls import public_url
 
 router = APIRouter(prefix="/ami", tags=["ami"])
 
@@ -75,7 +76,7 @@ async def list_ami_applications(
         return csv_response(request, body, "ami-tiers-lieux-2017-candidatures.csv")
     page = await queries.page(session, filters, after=curseur, limit=limit)
     provenance = await stats.provenance(session)
-    next_url = str(request.url.include_query_params(curseur=page.next_after)) if page.next_after else None
+    next_url = str(public_url(request).include_query_params(curseur=page.next_after)) if page.next_after else None
     rest = orjson.dumps({"total": page.total, "next": next_url, **provenance})
     return cached(request, b'{"items":' + page.items_json.encode() + b"," + rest[1:], "application/json")
 

@@ -8,7 +8,9 @@ is more likely to say "Auto-entrepreneur" than `auto_entrepreneur`.
 import re
 import unicodedata
 
-from reseau_api.places.vocabulary import PROJECT_KINDS
+from reseau_api.shared.vocabulary import FORMES_JURIDIQUES, NATURES, PROJECT_KINDS
+
+__all__ = ["FORMES_JURIDIQUES", "NATURES"]
 
 # The five regional challenges, numbered as in the call.
 DEFIS: dict[int, str] = {
@@ -30,28 +32,6 @@ BESOINS: dict[str, str] = {
     "communication": "Communication et promotion",
     "organisation_reseau": "Organisation (création et structuration d'un réseau régional, "
                            "partage de bonnes pratiques)",
-}
-
-NATURES: dict[str, str] = {
-    "public": "Public",
-    "prive": "Privé",
-    "associatif": "Associatif",
-}
-
-FORMES_JURIDIQUES: dict[str, str] = {
-    "association": "Association",
-    "auto_entrepreneur": "Auto-entrepreneur",
-    "entreprise_liberale": "Entreprise libérale",
-    "sarl": "SARL",
-    "sas": "SAS",
-    "scic": "SCIC",
-    "scop": "SCOP",
-    "epic": "EPIC",
-    "sem": "SEM",
-    "syndicat_mixte": "Syndicat mixte",
-    "commune": "Commune",
-    "epci": "EPCI",
-    "epscp": "EPSCP",
 }
 
 TYPES_PROJET: dict[str, str] = dict(PROJECT_KINDS)

@@ -16,7 +16,7 @@ from reseau_api.claims.models import PlaceClaim
 from reseau_api.claims.schemas import ClaimCreate, ClaimDecision, ClaimOrganisation, ClaimPlace, ClaimRead
 from reseau_api.core.auth import Member
 from reseau_api.members.models import Organisation
-from reseau_api.places import editing
+from reseau_api.places import editorial
 from reseau_api.places.models import Place
 
 ACCEPTED_REASON = "revendication acceptée"
@@ -103,7 +103,7 @@ async def decide(session: AsyncSession, claim_id: uuid.UUID, decision: ClaimDeci
         if place.organisation_id is not None:
             raise PlaceAlreadyOwned(yours=False)
         reason = decision.motif or ACCEPTED_REASON
-        place = await editing.record_owner(session, place, claim.organisation_id, actor=actor, reason=reason)
+        place = await editorial.record_owner(session, place, claim.organisation_id, actor=actor, reason=reason)
         await session.execute(
             update(PlaceClaim)
             .where(PlaceClaim.place_id == place.id, PlaceClaim.state == "en_attente", PlaceClaim.id != claim.id)

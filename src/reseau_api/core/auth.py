@@ -28,15 +28,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.core.config import get_settings
 from reseau_api.core.db import SessionDep
-from reseau_api.core.errors import Forbidden, InvalidParameter, TooManyRequests, Unauthorized
-from reseau_api.members.models import ApiKey
+from reseau_api.core.errors import Forbidden, TooManyRequests, Unauthorized
+from reseau_api.core.keys import ApiKey
 
 KEY_SCHEME = "rsx"
 PREFIX_ALPHABET = string.ascii_lowercase + string.digits
 PREFIX_LENGTH = 8
 KEY_PATTERN = re.compile(r"^rsx_([a-z0-9]{8})_([A-Za-z0-9_-]{32,128})$")
-# Query parameters that look like someone trying to pass a key in the URL.
-KEY_QUERY_NAMES = frozenset({"api_key", "apikey", "key", "cle", "token", "access_token", "authorization"})
 # `derniere_utilisation` is refreshed at most this often, so that reads do not each cost a write.
 LAST_USED_PRECISION = timedelta(minutes=1)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -82,16 +80,6 @@ class MissingCredentials(Unauthorized):
         self.headers["WWW-Authenticate"] = 'Bearer realm="reseau-api"'
 
 
-def _refuse_keys_in_url(request: Request) -> None:
-    for name, value in request.query_params.multi_items():
-        if name.lower() in KEY_QUERY_NAMES or KEY_PATTERN.match(value):
-            raise InvalidParameter(
-                name,
-                "API keys are accepted only in the `Authorization: Bearer` header. A key sent in a URL "
-                "ends up in logs and browser history: have it revoked and use a new one.",
-            )
-
-
 async def optional_member(request: Request, session: SessionDep) -> Member | None:
     """The caller when a key is sent, None when none is; any bad key is a 401 (never ignored).
 
@@ -100,8 +88,7 @@ async def optional_member(request: Request, session: SessionDep) -> Member | Non
     but it should not cost the database either).
 
     Routes where a key is optional declare `security: [{}, {"cle_api": []}]` themselves."""
-    _refuse_keys_in_url(request)
-    header = request.headers.get("authorization")
+    header = request.headers.get("authorization")  # keys in a URL never get here: core.middleware
     if header is None:
         return None
     client = request.client.host if request.client else "unknown"

@@ -6,7 +6,12 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
+# The repository's run-time files (alembic.ini, migrations/, web/): the checkout, or, in an installed wheel,
+# the copy of them that setup.py bundles into the package.
+_BUNDLE = Path(__file__).resolve().parents[1] / "_bundle"
+PROJECT_ROOT = _BUNDLE if _BUNDLE.is_dir() else Path(__file__).resolve().parents[3]
+# The data sets shipped inside the package (in the checkout and in the wheel alike).
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 DEFAULT_PG_PORT = 54320
 
 
@@ -36,6 +41,8 @@ class Settings(BaseSettings):
     log_level: str = "info"
 
     public_base_url: str = ""
+    # Without a public base URL, links are built from the request's Host, which must be one of these.
+    allowed_hosts: list[str] = ["localhost", "127.0.0.1", "::1"]
     # The /carte page draws no external basemap unless this raster tile URL template is set.
     map_basemap_url: str = ""
     map_basemap_attribution: str = ""
@@ -54,6 +61,21 @@ class Settings(BaseSettings):
     region_departements: list[str] = [
         "09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82",
     ]
+
+    # Change feed and webhooks (docs/architecture.md, "Change feed and webhooks")
+    feed_retention_days: int = Field(default=90, ge=90, le=3650)
+    # Base64 of 32 bytes: the AES-GCM key of the stored webhook secrets. Empty with the local cluster:
+    # a key file is created next to it (.data/webhook-secret.key); required with DATABASE_URL.
+    webhook_secret_key: str = ""
+    # Allow http:// and loopback/private targets (tests, development). Never in production.
+    webhook_allow_local_targets: bool = False
+    webhook_timeout_s: float = Field(default=10, gt=0, le=60)
+    # Multiplies the retry schedule (tests shrink it); 1 = the documented ~27 h.
+    webhook_retry_scale: float = Field(default=1.0, gt=0, le=1)
+    webhook_disable_after_failures: int = Field(default=20, ge=1)
+    # A claimed delivery not recorded within this time (worker killed) is attempted again.
+    webhook_lease_s: float = Field(default=60, ge=1)
+    worker_poll_s: float = Field(default=5, gt=0)
 
     @property
     def effective_database_url(self) -> str:

@@ -27,6 +27,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+IDLE_IN_TRANSACTION_TIMEOUT_MS = 15_000
+
+
 def server_settings(statement_timeout_ms: int, application_name: str = "reseau-api") -> dict[str, str]:
     """Session settings of the API's connections (the benchmark's floor uses the same)."""
     return {
@@ -41,6 +44,9 @@ def server_settings(statement_timeout_ms: int, application_name: str = "reseau-a
         # No parallel workers: starting one costs milliseconds (a process per query), more than the
         # short queries of an API gain, and under concurrent load it only adds contention.
         "max_parallel_workers_per_gather": "0",
+        # A transaction left open between statements (a stalled request, a bug) is ended by the server
+        # instead of holding its locks and a pooled connection for ever. Requests take milliseconds.
+        "idle_in_transaction_session_timeout": str(IDLE_IN_TRANSACTION_TIMEOUT_MS),
     }
 
 
@@ -149,8 +155,10 @@ async def get_read_session() -> AsyncIterator[AsyncSession]:
 # For public GETs that may lag the primary by the replication delay (they are cached 60 s anyway).
 # Writes, and reads that must see the caller's own writes (a member's GET after a PATCH), use
 # SessionDep. Without a replica this *is* get_session, so a test's override of it covers both.
+# "function" scope: the session closes (its connection back in the pool) when the route returns, before
+# the body is sent, so a slow client never holds a connection; these routes build their body first.
 ReadSessionDep = Annotated[
-    AsyncSession, Depends(get_read_session if read_engine is not engine else get_session, scope="request")
+    AsyncSession, Depends(get_read_session if read_engine is not engine else get_session, scope="function")
 ]
 
 

@@ -7,7 +7,7 @@ Every error the API sends is `application/problem+json` with `type`, `title`, `s
 import asyncio
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import asyncpg
@@ -54,6 +54,11 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "service-indisponible": (
         "Service unavailable",
         "The database is unreachable or overloaded. Retry after the delay in `Retry-After`.",
+    ),
+    "changements-expires": (
+        "Cursor expired",
+        "The changes after this cursor are past the feed's retention. Download the export "
+        "/v1/export/annuaire.json again and follow the feed from the cursor it states.",
     ),
     "erreur-interne": ("Internal error", "An unexpected error. It has been logged with the request id."),
 }
@@ -193,7 +198,7 @@ def problem_response(
     *,
     slug: str | None = None,
     errors: list[dict[str, Any]] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
     instance = request.url.path if request is not None else None

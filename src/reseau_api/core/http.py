@@ -10,10 +10,16 @@ def body_etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """If-None-Match against `etag`: weak comparison (RFC 9110 §13.1.2, as GET asks), or `*`."""
+    for tag in if_none_match.split(",")[:50]:
+        tag = tag.strip().removeprefix("W/")
+        if tag == "*" or tag == etag:
+            return True
+    return False
+
+
 def not_modified(request: Request, etag: str) -> bool:
-    """True when If-None-Match names `etag` (weak comparison, as RFC 9110 asks for GET) or is `*`."""
+    """True when If-None-Match names `etag` or is `*`."""
     header = request.headers.get("if-none-match")
-    if not header:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")[:50]}
-    return etag in tags or "*" in tags
+    return bool(header) and etag_matches(header, etag)

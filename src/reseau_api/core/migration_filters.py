@@ -11,4 +11,4 @@ FOREIGN_TABLES = {"spatial_ref_sys", "topology", "layer"}
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     if type_ == "table" and name in FOREIGN_TABLES:
         return False
-    return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
+    return bool(alembic_helpers.include_object(obj, name, type_, reflected, compare_to))

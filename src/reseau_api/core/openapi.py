@@ -29,7 +29,8 @@ _DESCRIPTIONS = {
     400: "Invalid parameter", 401: "Missing, malformed, revoked or unknown API key",
     403: "Not allowed for this key", 404: "Not found", 409: "Conflict", 412: "Stale If-Match",
     413: "Body too large", 415: "Unsupported media type", 422: "Invalid body",
-    428: "If-Match required", 429: "Rate limited", 503: "Database unavailable",
+    410: "Past the retention: resynchronise from the export", 428: "If-Match required", 429: "Rate limited",
+    503: "Database unavailable",
 }
 
 
@@ -100,6 +101,7 @@ def install_openapi(app: Any) -> None:
                 description=app.description, routes=app.routes, license_info=app.license_info,
                 tags=getattr(app, "openapi_tags", None),
             ))
-        return app.openapi_schema
+        schema: dict[str, Any] = app.openapi_schema
+        return schema
 
     app.openapi = openapi

@@ -10,9 +10,10 @@ import binascii
 import json
 from typing import Any
 
-from starlette.datastructures import URL
+from starlette.requests import Request
 
 from reseau_api.core.errors import InvalidParameter
+from reseau_api.core.urls import public_url
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 20
@@ -37,8 +38,9 @@ def decode_cursor(cursor: str, sort: str, arity: int) -> list[Any]:
     return decoded[1:]
 
 
-def next_url(url: URL, cursor: str) -> str:
-    return str(url.include_query_params(curseur=cursor))
+def next_url(request: Request, cursor: str) -> str:
+    """This request's public URL with `curseur` set (core.urls: never from a forged Host)."""
+    return str(public_url(request).include_query_params(curseur=cursor))
 
 
 def link_header(next_link: str | None) -> dict[str, str]:

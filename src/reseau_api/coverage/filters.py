@@ -20,7 +20,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Query
 
 from reseau_api.places.filters import PlaceFilters, place_filters
-from reseau_api.places.schemas import DepartmentCode
+from reseau_api.shared.types import DepartmentCode
 
 DEFAULT_RADIUS_KM = 15.0
 MIN_RADIUS_KM = 1.0

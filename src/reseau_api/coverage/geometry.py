@@ -30,6 +30,7 @@ WGS84_E2 = WGS84_F * (2 - WGS84_F)
 RHO_MIN = WGS84_B ** 2 / WGS84_A  # smallest radius of curvature of the ellipsoid
 SLACK_M = 0.001  # the least slack: float64 rounding of 3-D coordinates is about 1e-9 m
 CHUNK = 512
+NEAREST_CELLS = 1 << 20  # point x site distances held at once by nearest_candidates (8 MB)
 
 
 def ecef(lon_deg: np.ndarray, lat_deg: np.ndarray) -> np.ndarray:
@@ -150,8 +151,9 @@ def nearest_candidates(points: np.ndarray, sites: np.ndarray) -> tuple[np.ndarra
     if len(points) and len(sites):
         centre = sites.mean(axis=0)
         p_all, s_all = points - centre, sites - centre
-        for first in range(0, len(p_all), CHUNK):
-            p = p_all[first:first + CHUNK]
+        step = max(1, min(CHUNK, NEAREST_CELLS // len(s_all)))  # a few MB per chunk, whatever the sites
+        for first in range(0, len(p_all), step):
+            p = p_all[first:first + step]
             squared = np.subtract.outer(p[:, 0], s_all[:, 0]) ** 2
             squared += np.subtract.outer(p[:, 1], s_all[:, 1]) ** 2
             squared += np.subtract.outer(p[:, 2], s_all[:, 2]) ** 2

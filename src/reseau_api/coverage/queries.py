@@ -1,4 +1,4 @@
-"""SQL of coverage: the territory's communes, the counted places, and exact geodesics for given pairs.
+"""SQL of coverage: communes, counted places, each commune's nearest place (index walks), exact geodesics.
 
 Distances are straight-line geodesics on the WGS 84 spheroid, as PostGIS computes them on geography
 (`ST_Distance`, `ST_DWithin`, Karney's algorithm). Points travel as the float8 coordinates PostGIS
@@ -32,6 +32,52 @@ async def counted_places(session: AsyncSession, filters: PlaceFilters) -> list[A
     return await raw.fetch(
         f"SELECT p.id, p.name, ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat FROM place p WHERE {where} ORDER BY p.id",
         *p.values)
+
+
+async def nearest_places(session: AsyncSession, filters: PlaceFilters, departements: list[str]) -> list[Any]:
+    """Each commune of the territory (by INSEE code) with its geodesically nearest counted place and the
+    distance to it (`place_id` NULL when no place counts).
+
+    Two index walks per commune, whatever the number of places: the nearest place by sphere distance
+    (KNN `<->` on the geography index), then every place within 1 % beyond it (sphere and spheroid
+    distances differ by less than 0.7 %), ranked by the spheroid distance (`ST_Distance`, exact), ties to
+    the smallest id. So memory and time grow with the communes (4,453), not with the directory.
+    """
+    p = Params()
+    where = " AND ".join([*filters.conditions(p, alias="p"), "p.geom IS NOT NULL"])
+    territory = f"c.department_code = ANY({p(departements, 'text[]')})" if departements else "TRUE"
+    raw = await raw_connection(session)
+    return await raw.fetch(f"""
+        SELECT c.insee_code, c.name, c.department_code, c.population, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat,
+               n.id AS place_id, n.name AS place_name, n.distance
+        FROM commune c
+        LEFT JOIN LATERAL (
+            SELECT p.geom::geography <-> c.geom::geography AS sphere FROM place p WHERE {where}
+            ORDER BY p.geom::geography <-> c.geom::geography LIMIT 1
+        ) AS k ON TRUE
+        LEFT JOIN LATERAL (
+            SELECT p.id, p.name, ST_Distance(p.geom::geography, c.geom::geography) AS distance
+            FROM place p
+            WHERE {where} AND ST_DWithin(p.geom::geography, c.geom::geography, k.sphere * 1.01 + 1, false)
+            ORDER BY 3, p.id LIMIT 1
+        ) AS n ON k.sphere IS NOT NULL
+        WHERE {territory}
+        ORDER BY c.insee_code""", *p.values)
+
+
+async def positions(session: AsyncSession, ids: list[Any]) -> tuple[list[float], list[float]]:
+    """The stored (lon, lat) of these places, in the order given."""
+    raw = await raw_connection(session)
+    rows = await raw.fetch("SELECT ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat FROM unnest($1::uuid[]) WITH ORDINALITY "
+                           "AS u(id, i) JOIN place p ON p.id = u.id ORDER BY u.i", ids)
+    return [r["lon"] for r in rows], [r["lat"] for r in rows]
+
+
+async def counted_place_count(session: AsyncSession, filters: PlaceFilters) -> int:
+    p = Params()
+    where = " AND ".join([*filters.conditions(p, alias="p"), "p.geom IS NOT NULL"])
+    raw = await raw_connection(session)
+    return await raw.fetchval(f"SELECT count(*) FROM place p WHERE {where}", *p.values)
 
 
 async def department_names(session: AsyncSession, codes: list[str]) -> dict[str, str]:

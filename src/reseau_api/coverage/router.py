@@ -2,19 +2,20 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from reseau_api.core.db import SessionDep
 from reseau_api.core.geo import GeoJSONResponse
 from reseau_api.core.http import body_etag, not_modified
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, link_header, next_url
+from reseau_api.core.params import reject_unknown_parameters
 from reseau_api.coverage import service
 from reseau_api.coverage.filters import CountedPlacesDep, CoverageParamsDep, SuggestionCount
 from reseau_api.coverage.schemas import CommuneCoveragePage, CoverageTable, SuggestionList
 from reseau_api.places.filters import resolve_open_at
 
-router = APIRouter(prefix="/maillage", tags=["maillage"])
+router = APIRouter(prefix="/maillage", tags=["maillage"], dependencies=[Depends(reject_unknown_parameters)])
 
 # The region has 4,453 communes: one page may hold them all (a whole-region GeoJSON layer for a GIS).
 MAX_COMMUNES_LIMIT = 5000
@@ -99,7 +100,7 @@ async def list_coverage_communes(
     filters = await resolve_open_at(session, filters)
     snapshot = await service.snapshot(session, filters, params)
     rows, total, cursor = service.commune_page(snapshot, covered=couverte, sort=tri, limit=limit, cursor=curseur)
-    link = next_url(request.url, cursor) if cursor else None
+    link = next_url(request, cursor) if cursor else None
     headers = {"Vary": "Accept", **link_header(link)}
     if geojson:
         return _cached(request, service.communes_geojson(snapshot, rows, total, link), GeoJSONResponse, **headers)

@@ -1,8 +1,9 @@
 """Coverage use cases: one exact snapshot of the territory, read three ways (table, communes, suggestions).
 
-A snapshot is three SQL statements: the territory's communes, the counted places, and the exact
-geodesic distance (`ST_Distance`) of each commune to the few places that may be its nearest, found in
-memory by chord bounds (`geometry.nearest_candidates`). So "covered" means exactly
+A snapshot is each commune of the territory with its nearest counted place and the exact geodesic
+distance (`ST_Distance`) to it: up to IN_MEMORY_PLACES places, candidates sorted out in memory by chord
+bounds (`geometry.nearest_candidates`); beyond, found by the geography index (`queries.nearest_places`:
+work and memory grow with the communes, not the places). So "covered" means exactly
 what PostGIS says: `ST_DWithin(place, commune centre, radius)` on geography for at least one counted
 place, and the nearest place and its distance are PostGIS's `ST_Distance` minimum.
 """
@@ -30,13 +31,17 @@ from reseau_api.coverage.schemas import (
 from reseau_api.places.filters import PlaceFilters
 
 EXACT_BAND_M = 1e-6
+# Up to this many counted places, each commune's nearest is sorted out in memory (fast for a regional
+# network); beyond, PostgreSQL finds it by index walks (bounded by the communes, not by the places).
+IN_MEMORY_PLACES = 2_000
 
 
 @dataclass
 class Snapshot:
     radius_km: float
     communes: list[Any]  # records: insee_code, name, department_code, population, lon, lat (INSEE order)
-    places: list[Any]  # records: id, name, lon, lat (id order)
+    places: list[Any]  # the nearest places of the communes: id, name (id order)
+    place_count: int  # how many places count
     population: np.ndarray
     lon: np.ndarray
     lat: np.ndarray
@@ -50,6 +55,34 @@ class Snapshot:
 
 
 async def snapshot(session: AsyncSession, filters: PlaceFilters, params: CoverageParams) -> Snapshot:
+    place_count = await queries.counted_place_count(session, filters)
+    if place_count <= IN_MEMORY_PLACES:
+        communes, places, nearest, distance = await _nearest_in_memory(session, filters, params)
+    else:
+        communes, places, nearest, distance = await _nearest_in_database(session, filters, params)
+    lon = np.array([c["lon"] for c in communes], dtype=np.float64)
+    lat = np.array([c["lat"] for c in communes], dtype=np.float64)
+    # ST_Distance rounds to 1e-8 m: beyond a micrometre from the radius it agrees with ST_DWithin,
+    # which settles the (rare) communes closer than that.
+    covered = distance <= params.radius_m
+    close = np.flatnonzero(np.abs(distance - params.radius_m) <= EXACT_BAND_M)
+    if len(close):
+        place_lon, place_lat = await queries.positions(session, [places[nearest[i]]["id"] for i in close])
+        settled = await queries.within(session, lon[close].tolist(), lat[close].tolist(), place_lon, place_lat,
+                                       params.radius_m)
+        covered[close] = False
+        covered[close[settled]] = True
+    population = np.array([c["population"] for c in communes], dtype=np.int64)
+    return Snapshot(params.radius_km, communes, places, place_count, population, lon, lat, nearest, distance,
+                    covered)
+
+
+Nearest = tuple[list[Any], list[Any], np.ndarray, np.ndarray]  # communes, places, nearest index, distance
+
+
+async def _nearest_in_memory(session: AsyncSession, filters: PlaceFilters, params: CoverageParams) -> Nearest:
+    """Few places (a regional network): every counted place read once, the candidates for each commune's
+    nearest sorted out in memory by chord bounds, their exact distances from PostGIS (~30 ms in all)."""
     communes = await queries.communes(session, params.departements)
     places = await queries.counted_places(session, filters)
     lon = np.array([c["lon"] for c in communes], dtype=np.float64)
@@ -61,16 +94,6 @@ async def snapshot(session: AsyncSession, filters: PlaceFilters, params: Coverag
     distance_of = np.array(await queries.distances(
         session, lon[commune_of].tolist(), lat[commune_of].tolist(),
         place_lon[place_of].tolist(), place_lat[place_of].tolist()), dtype=np.float64)
-    # ST_Distance rounds to 1e-8 m: beyond a micrometre from the radius it agrees with ST_DWithin,
-    # which settles the (rare) pairs closer than that.
-    within = distance_of <= params.radius_m
-    close = np.flatnonzero(np.abs(distance_of - params.radius_m) <= EXACT_BAND_M)
-    if len(close):
-        c, p = commune_of[close], place_of[close]
-        settled = await queries.within(session, lon[c].tolist(), lat[c].tolist(), place_lon[p].tolist(),
-                                       place_lat[p].tolist(), params.radius_m)
-        within[close] = False
-        within[close[settled]] = True
     nearest = np.full(len(communes), -1, dtype=np.int64)
     distance = np.full(len(communes), np.inf)
     if len(distance_of):
@@ -79,10 +102,20 @@ async def snapshot(session: AsyncSession, filters: PlaceFilters, params: Coverag
         first = order[np.r_[True, commune_of[order][1:] != commune_of[order][:-1]]]
         nearest[commune_of[first]] = place_of[first]
         distance[commune_of[first]] = distance_of[first]
-    covered = np.zeros(len(communes), dtype=bool)
-    covered[commune_of[within]] = True
-    population = np.array([c["population"] for c in communes], dtype=np.int64)
-    return Snapshot(params.radius_km, communes, places, population, lon, lat, nearest, distance, covered)
+    return communes, places, nearest, distance
+
+
+async def _nearest_in_database(session: AsyncSession, filters: PlaceFilters, params: CoverageParams) -> Nearest:
+    """Many places: each commune's nearest found by PostgreSQL with two index walks, so memory and time
+    grow with the communes, not with the directory."""
+    communes = await queries.nearest_places(session, filters, params.departements)
+    # The nearest places, each once, in id order; `nearest` indexes them.
+    places = sorted({c["place_id"]: {"id": c["place_id"], "name": c["place_name"]}
+                     for c in communes if c["place_id"] is not None}.values(), key=lambda p: p["id"])
+    index = {p["id"]: i for i, p in enumerate(places)}
+    nearest = np.array([-1 if c["place_id"] is None else index[c["place_id"]] for c in communes], dtype=np.int64)
+    distance = np.array([np.inf if c["distance"] is None else c["distance"] for c in communes], dtype=np.float64)
+    return communes, places, nearest, distance
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -107,7 +140,7 @@ async def coverage_table(session: AsyncSession, filters: PlaceFilters, params: C
         mask = departments == code
         rows.append(DepartmentCoverage(code=code, nom=names[code],
                                        **_figures(snap.population[mask], snap.covered[mask])))
-    return CoverageTable(rayon_km=params.radius_km, lieux=len(snap.places), departements=rows,
+    return CoverageTable(rayon_km=params.radius_km, lieux=snap.place_count, departements=rows,
                          total=CoverageFigures(**_figures(snap.population, snap.covered)))
 
 
@@ -229,6 +262,6 @@ async def suggestions(
             position=Position(lon=commune["lon"], lat=commune["lat"]),
             population_gagnee=pick.population, communes_gagnees=pick.targets,
             population_couverte_cumulee=cumulative, part_couverte_cumulee=_share(cumulative, total)))
-    return SuggestionList(rayon_km=params.radius_km, lieux=len(snap.places), population=total,
+    return SuggestionList(rayon_km=params.radius_km, lieux=snap.place_count, population=total,
                           population_couverte=covered_population,
                           part_couverte=_share(covered_population, total), suggestions=result)

@@ -3,10 +3,12 @@ JS (from the npm registry, copied into web/dist by `npm ci && npm run build`, wh
 
 import json
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
+from reseau_api.core.assets import asset_response
 from reseau_api.core.config import PROJECT_ROOT, get_settings
 from reseau_api.core.errors import NotFound
 from reseau_api.core.openapi import problem_responses
@@ -26,7 +28,6 @@ ASSETS = {  # name -> (file, media type): the only files served
     "LICENSE-maplibre.txt": (WEB / "dist" / "LICENSE-maplibre.txt", "text/plain; charset=utf-8"),
 }
 PAGE_CACHE = "public, max-age=300"
-ASSET_CACHE = "public, max-age=3600"
 
 _PAGE = """<!doctype html>
 <html lang="fr">
@@ -58,6 +59,19 @@ _PAGE = """<!doctype html>
 """
 
 
+def map_csp() -> str:
+    """The map's own policy: any site may frame it (it is made to be embedded); MapLibre runs its worker from
+    a blob: URL and draws images from blob:/data:; the basemap's origin, when one is set, may serve tiles."""
+    basemap = get_settings().map_basemap_url
+    origin = ""
+    if basemap:
+        parts = urlsplit(basemap)
+        origin = f" {parts.scheme}://{parts.netloc}"
+    return (f"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:{origin}; "
+            f"connect-src 'self'{origin}; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
+            "form-action 'self'; frame-ancestors *")
+
+
 def _config_json(filters: list[tuple[str, str]]) -> str:
     settings = get_settings()
     config = {
@@ -84,16 +98,14 @@ async def get_map(request: Request, filters: PlaceFiltersDep) -> HTMLResponse:
     No external basemap unless `RESEAU_MAP_BASEMAP_URL` is set; the map library is served from here."""
     del filters  # validated here (400 naming the parameter); the page forwards them to the tiles
     page = _PAGE.replace("__CONFIG__", _config_json(filter_items(request)))
-    return HTMLResponse(page, headers={"Cache-Control": PAGE_CACHE})
+    return HTMLResponse(page, headers={"Cache-Control": PAGE_CACHE, "Content-Security-Policy": map_csp()})
 
 
 @router.get("/assets/{name}", include_in_schema=False)
-async def get_map_asset(name: Annotated[str, Path(max_length=40)]) -> FileResponse:
+async def get_map_asset(name: Annotated[str, Path(max_length=40)]) -> Response:
     """A file of the map page."""
     asset = ASSETS.get(name)
     if asset is None:
         raise NotFound(f"No map asset {name!r}.")
     path, media_type = asset
-    if not path.is_file():
-        raise NotFound(f"Map asset {name!r} is not built: run `make install` (npm ci && npm run build in web/).")
-    return FileResponse(path, media_type=media_type, headers={"Cache-Control": ASSET_CACHE})
+    return asset_response(path, media_type, f"carte/assets/{name}")

@@ -1,10 +1,15 @@
-"""OGC API - Features (Part 1: Core, GeoJSON, HTML, OpenAPI 3.0) under /ogc, for QGIS, GDAL, OWSLib.
+"""OGC API - Features (Part 1: Core, GeoJSON, HTML, OpenAPI 3.0; Part 2: CRS by reference) under /ogc,
+for QGIS, GDAL, OWSLib.
 
 Collections: `lieux` (published places) and `departements` (the region's departments). These routes
 are left out of the main OpenAPI document (3.1): `/ogc/api` is their own OpenAPI 3.0 description,
 the `service-desc` of the landing page. Query parameters are parsed here, by OGC rules: unknown
 parameters are a 400 (/req/core/query-param-unknown), `limit` above the maximum is served as the
 maximum (/req/core/fc-limit-definition), `bbox` takes 4 or 6 numbers in CRS84 and may cross the antimeridian.
+Part 2: `crs` picks the output CRS and `bbox-crs` the bbox's, among CRS84 (stored), Lambert-93 (EPSG:2154,
+what French GIS users work in) and Web Mercator (EPSG:3857); the answer says which in `Content-Crs`.
+`numberMatched` is exact and given up to EXACT_COUNT_LIMIT (1,000) matches; above, it is left out (Part 1
+makes it optional; an estimate would break clients that page until they reach it).
 """
 
 import json
@@ -24,8 +29,8 @@ from reseau_api.core.db import SessionDep
 from reseau_api.core.errors import InvalidParameter, NotFound
 from reseau_api.core.geo import GeoJSONResponse
 from reseau_api.core.pagination import decode_cursor, encode_cursor
+from reseau_api.core.urls import base_url
 from reseau_api.geo import ogc_html, ogc_openapi, queries
-from reseau_api.geo.links import base_url
 from reseau_api.places import vocabulary as vocab
 from reseau_api.places.filters import PlaceFilters
 
@@ -33,6 +38,18 @@ router = APIRouter(prefix="/ogc", include_in_schema=False)
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CRS84_NAMES = {CRS84, "https://www.opengis.net/def/crs/OGC/1.3/CRS84", "[OGC:CRS84]"}
+EPSG = "http://www.opengis.net/def/crs/EPSG/0/"
+LAMBERT93, WEB_MERCATOR = EPSG + "2154", EPSG + "3857"
+CRS_LIST = [CRS84, LAMBERT93, WEB_MERCATOR]
+SRIDS = {CRS84: 4326, LAMBERT93: 2154, WEB_MERCATOR: 3857}
+# Accepted spellings -> the URI (the spec's form; safe CURIEs and the https form as clients send them).
+CRS_NAMES = {name: CRS84 for name in CRS84_NAMES} | {
+    alias: uri for uri in (LAMBERT93, WEB_MERCATOR) for code in [uri.rsplit("/", 1)[1]]
+    for alias in (uri, uri.replace("http://", "https://"), f"[EPSG:{code}]", f"EPSG:{code}")}
+# Where a projected bbox may lie: around each CRS's area of use (Lambert-93: metropolitan France and its seas;
+# Web Mercator: the world), so that every accepted bbox transforms (never a PROJ error).
+PROJECTED_BOUNDS = {LAMBERT93: (-1_000_000.0, 5_500_000.0, 2_500_000.0, 7_700_000.0),
+                    WEB_MERCATOR: (-20_037_508.35, -20_048_966.11, 20_037_508.35, 20_048_966.11)}
 JSON = "application/json"
 GEOJSON = "application/geo+json"
 HTML = "text/html"
@@ -43,6 +60,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 ]
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 10_000
@@ -50,7 +68,7 @@ META_CACHE = "public, max-age=300"
 ITEMS_CACHE = "public, max-age=60, stale-while-revalidate=300"
 INSEE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 DEPARTMENT_CODE = re.compile(r"^(?:\d{2,3}|2[AB])$")
-ITEM_PARAMS = frozenset({"f", "bbox", "bbox-crs", "limit", "curseur", "datetime"})
+ITEM_PARAMS = frozenset({"f", "bbox", "bbox-crs", "crs", "limit", "curseur", "datetime"})
 
 
 @dataclass(frozen=True)
@@ -130,14 +148,25 @@ def parse_limit(value: str | None) -> int:
     return min(limit, MAX_LIMIT)  # OGC: a larger limit is not an error, the server's maximum applies
 
 
-def parse_bbox(value: str | None, crs: str | None) -> queries.Envelope | None:
-    if crs is not None and crs not in CRS84_NAMES:
-        raise InvalidParameter("bbox-crs", f"only {CRS84} is supported")
+def parse_crs(value: str | None, name: str) -> str:
+    """The URI of a supported CRS (CRS84 when absent), or 400 naming `crs` or `bbox-crs`."""
     if value is None:
+        return CRS84
+    uri = CRS_NAMES.get(value.strip())
+    if uri is None:
+        raise InvalidParameter(name, f"unsupported CRS; expected one of {', '.join(CRS_LIST)}")
+    return uri
+
+
+def parse_bbox(value: str | None, crs: str | None) -> queries.Envelope | None:
+    bbox_crs = parse_crs(crs, "bbox-crs")
+    if value is None:
+        if crs is not None:
+            raise InvalidParameter("bbox-crs", "has no effect without bbox")
         return None
     parts = value.split(",")
     if len(parts) not in (4, 6):
-        raise InvalidParameter("bbox", "expected 4 numbers (minLon,minLat,maxLon,maxLat) or 6 (with heights)")
+        raise InvalidParameter("bbox", "expected 4 numbers (minx,miny,maxx,maxy) or 6 (with heights)")
     try:
         numbers = [float(x) for x in parts]
     except ValueError:
@@ -146,6 +175,8 @@ def parse_bbox(value: str | None, crs: str | None) -> queries.Envelope | None:
         raise InvalidParameter("bbox", "coordinates must be finite numbers")
     if len(numbers) == 6:
         numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
+    if bbox_crs != CRS84:
+        return _projected_bbox(numbers, bbox_crs)
     min_lon, min_lat, max_lon, max_lat = numbers
     if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
         raise InvalidParameter("bbox", "longitudes must be within [-180, 180]")
@@ -154,6 +185,18 @@ def parse_bbox(value: str | None, crs: str | None) -> queries.Envelope | None:
     if min_lat > max_lat:
         raise InvalidParameter("bbox", "the southern latitude must not exceed the northern one")
     return queries.Envelope(min_lon, min_lat, max_lon, max_lat)  # min_lon > max_lon crosses the antimeridian
+
+
+def _projected_bbox(numbers: list[float], crs: str) -> queries.Envelope:
+    min_x, min_y, max_x, max_y = numbers
+    low_x, low_y, high_x, high_y = PROJECTED_BOUNDS[crs]
+    if not (low_x <= min_x <= high_x and low_x <= max_x <= high_x and low_y <= min_y <= high_y
+            and low_y <= max_y <= high_y):
+        raise InvalidParameter("bbox", f"outside the area of {crs}: x within [{low_x:.0f}, {high_x:.0f}], "
+                                       f"y within [{low_y:.0f}, {high_y:.0f}] (metres)")
+    if min_x > max_x or min_y > max_y:
+        raise InvalidParameter("bbox", "expected minx,miny,maxx,maxy with min <= max (projected CRS)")
+    return queries.Envelope(min_x, min_y, max_x, max_y, srid=SRIDS[crs])
 
 
 def _instant(text: str, *, end: bool) -> datetime:
@@ -313,7 +356,8 @@ def _collection_document(request: Request, collection: Collection, bounds: tuple
         "title": collection.title,
         "description": collection.description,
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": CRS_LIST,
+        "storageCrs": CRS84,
         "extent": {"spatial": {"bbox": [list(bounds)], "crs": CRS84}},
         "links": [
             _link(_url(request, f"/collections/{collection.id}", {"f": "json"}), "self", JSON, collection.title),
@@ -391,6 +435,7 @@ async def list_items(collection_id: str, request: Request, session: SessionDep) 
     q = request.query_params
     limit = parse_limit(q.get("limit"))
     envelope = parse_bbox(q.get("bbox"), q.get("bbox-crs"))
+    crs = parse_crs(q.get("crs"), "crs")
     updated = parse_datetime(q.get("datetime"))
     cursor = q.get("curseur")
     if collection.id == "lieux":
@@ -403,7 +448,7 @@ async def list_items(collection_id: str, request: Request, session: SessionDep) 
             except ValueError:
                 raise InvalidParameter("curseur", "malformed cursor; use the `next` link as given") from None
         page = await queries.place_features(session, filters, envelope=envelope, updated=updated, limit=limit,
-                                            after=after)
+                                            after=after, srid=SRIDS[crs])
     else:  # departements have no temporal property: datetime is accepted and has no effect
         after_code = None
         if cursor is not None:
@@ -411,7 +456,7 @@ async def list_items(collection_id: str, request: Request, session: SessionDep) 
             after_code = str(after_code)
         codes = _codes(request, "code", pattern=DEPARTMENT_CODE)
         page = await queries.department_features(session, codes=codes, envelope=envelope, limit=limit,
-                                                 after=after_code)
+                                                 after=after_code, srid=SRIDS[crs])
     path = f"/collections/{collection.id}/items"
     links = _self_links(request, path, "This page", GEOJSON)
     if page.next_key is not None:
@@ -427,23 +472,24 @@ async def list_items(collection_id: str, request: Request, session: SessionDep) 
     body = (f'{{"type":"FeatureCollection","features":[{",".join(page.features)}],{matched}'
             f'"numberReturned":{len(page.features)},"timeStamp":"{stamp}",'
             f'"links":{json.dumps(links, ensure_ascii=False)}}}')
-    return GeoJSONResponse(body, headers=_headers(ITEMS_CACHE))
+    return GeoJSONResponse(body, headers={**_headers(ITEMS_CACHE), "Content-Crs": f"<{crs}>"})
 
 
 @router.get("/collections/{collection_id}/items/{feature_id}")
 async def get_item(collection_id: str, feature_id: str, request: Request, session: SessionDep) -> Response:
     """One feature by id: the place UUID, or the department code."""
     collection = _collection(collection_id)
-    _check_params(request, frozenset({"f"}))
+    _check_params(request, frozenset({"f", "crs"}))
     output = _format(request)
+    crs = parse_crs(request.query_params.get("crs"), "crs")
     feature: str | None = None
     if collection.id == "lieux":
         try:
-            feature = await queries.place_feature(session, UUID(feature_id))
+            feature = await queries.place_feature(session, UUID(feature_id), srid=SRIDS[crs])
         except ValueError:
             feature = None
     elif len(feature_id) <= 3:
-        feature = await queries.department_feature(session, feature_id)
+        feature = await queries.department_feature(session, feature_id, srid=SRIDS[crs])
     if feature is None:
         raise NotFound(f"No feature {feature_id!r} in collection {collection.id!r}.")
     links = [*_self_links(request, f"/collections/{collection.id}/items/{feature_id}", "This feature", GEOJSON),
@@ -452,4 +498,4 @@ async def get_item(collection_id: str, feature_id: str, request: Request, sessio
         columns = list(ogc_openapi.PROPERTIES[collection.id])
         return _html(ogc_html.item(collection.title, columns, feature, links), ITEMS_CACHE)
     body = feature[:-1] + ',"links":' + json.dumps(links, ensure_ascii=False) + "}"
-    return GeoJSONResponse(body, headers=_headers(ITEMS_CACHE))
+    return GeoJSONResponse(body, headers={**_headers(ITEMS_CACHE), "Content-Crs": f"<{crs}>"})

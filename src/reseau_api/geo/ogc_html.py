@@ -1,18 +1,15 @@
-"""HTML views of the /ogc documents (OGC API - Features conformance class `html`): plain, escaped, no script."""
+"""HTML views of the /ogc documents (OGC API - Features conformance class `html`): plain, escaped, no script,
+styled by /assets/site.css (the default CSP allows no inline style)."""
 
 import json
 from html import escape
 from typing import Any
 
-_STYLE = """body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#222}
-table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;
-vertical-align:top}th{background:#f3f3f3}.wide{overflow-x:auto}code{background:#f3f3f3;padding:0 .2rem}
-nav a{margin-right:1rem}"""
-
 
 def _page(title: str, body: str) -> str:
     return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_STYLE}</style></head>'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<link rel="stylesheet" href="/assets/site.css"></head>'
             f'<body><nav><a href="/ogc?f=html">OGC API</a><a href="/ogc/collections?f=html">Collections</a>'
             f'<a href="/ogc/conformance?f=html">Conformance</a><a href="/carte">Carte</a></nav>'
             f"<h1>{escape(title)}</h1>{body}</body></html>")

@@ -16,6 +16,8 @@ _JSON = "application/json"
 _GEOJSON = "application/geo+json"
 _HTML = "text/html"
 _PROBLEM = "application/problem+json"
+_CRS = ["http://www.opengis.net/def/crs/OGC/1.3/CRS84", "http://www.opengis.net/def/crs/EPSG/0/2154",
+        "http://www.opengis.net/def/crs/EPSG/0/3857"]
 
 
 def _string(description: str, **extra: Any) -> dict[str, Any]:
@@ -79,7 +81,9 @@ def feature_schema(url: str, collection: "Collection") -> dict[str, Any]:
         "properties": {
             "type": {"type": "string", "enum": ["Feature"]},
             "id": {"type": "string", "description": "Place UUID" if collection.id == "lieux" else "Department code"},
-            "geometry": {"type": "object", "description": f"GeoJSON {_GEOMETRY[collection.id]} (CRS84), or null",
+            "geometry": {"type": "object",
+                         "description": f"GeoJSON {_GEOMETRY[collection.id]} (CRS84 unless `crs` says otherwise), "
+                                        "or null",
                          "properties": {"type": {"type": "string", "enum": [_GEOMETRY[collection.id]]}}},
             "properties": {"type": "object", "properties": PROPERTIES[collection.id]},
         },
@@ -149,14 +153,17 @@ def definition(server: str, collections: dict[str, "Collection"], max_limit: int
             "summary": f"Features of {cid}", "operationId": f"getFeatures_{cid}", "tags": [collection.title],
             "description": (f"{collection.description} Pages of `limit` features (default {default_limit}, maximum "
                             f"{max_limit}: a larger value is served as {max_limit}); follow the `next` link. "
-                            "`numberMatched` is given when it is at most 10,000."),
-            "parameters": [_ref("parameters", n) for n in ("f", "bbox", "bbox-crs", "datetime", "limit", "curseur")]
+                            "`numberMatched` is exact, and given only when it is at most 1,000 (above, it is "
+                            "left out: counting further would cost every page). `crs` gives the geometries "
+                            "in Lambert-93 or Web Mercator (`Content-Crs` names the CRS served)."),
+            "parameters": [_ref("parameters", n)
+                           for n in ("f", "bbox", "bbox-crs", "crs", "datetime", "limit", "curseur")]
             + filters,
             "responses": {"200": _ok("A page of features", "FeatureCollectionGeoJSON", _GEOJSON),
                           **_errors(400, 404, 503)}}}
         paths[f"/collections/{cid}/items/{{featureId}}"] = {"get": {
             "summary": f"One feature of {cid}", "operationId": f"getFeature_{cid}", "tags": [collection.title],
-            "parameters": [_ref("parameters", "f"), _ref("parameters", "featureId")],
+            "parameters": [_ref("parameters", "f"), _ref("parameters", "crs"), _ref("parameters", "featureId")],
             "responses": {"200": _ok("The feature", "FeatureGeoJSON", _GEOJSON), **_errors(400, 404, 503)}}}
 
     link = {"type": "object", "required": ["href"], "properties": {
@@ -180,11 +187,16 @@ def definition(server: str, collections: dict[str, "Collection"], max_limit: int
                 "f": {"name": "f", "in": "query", "required": False, "description": "Output format",
                       "schema": {"type": "string", "enum": ["json", "html"]}},
                 "bbox": {"name": "bbox", "in": "query", "required": False, "style": "form", "explode": False,
-                         "description": "minLon,minLat,maxLon,maxLat (or 6 numbers with heights), CRS84",
+                         "description": "minLon,minLat,maxLon,maxLat (or 6 numbers with heights) in CRS84, "
+                                        "or minx,miny,maxx,maxy in the CRS of `bbox-crs`",
                          "schema": {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}},
                 "bbox-crs": {"name": "bbox-crs", "in": "query", "required": False,
-                             "description": "Only http://www.opengis.net/def/crs/OGC/1.3/CRS84",
-                             "schema": {"type": "string", "format": "uri"}},
+                             "description": "CRS of `bbox` (default CRS84); only with `bbox`",
+                             "schema": {"type": "string", "format": "uri", "enum": _CRS}},
+                "crs": {"name": "crs", "in": "query", "required": False,
+                        "description": "CRS of the geometries served (default CRS84): Lambert-93 (EPSG:2154) "
+                                       "or Web Mercator (EPSG:3857), coordinates in metres, 1 cm precision",
+                        "schema": {"type": "string", "format": "uri", "enum": _CRS}},
                 "datetime": {"name": "datetime", "in": "query", "required": False,
                              "description": "Instant or interval (a/b, ../b, a/..) on the last update (maj_le); "
                                             "no effect on departements", "schema": {"type": "string"}},
@@ -245,6 +257,7 @@ def queryables(url: str, collection: "Collection") -> dict[str, Any]:
             "departement": _enum(list(get_settings().region_departements), collection.filters["departement"]),
             "code_insee": {"type": "string", "pattern": r"^(?:\d{5}|2[AB]\d{3})$",
                            "description": collection.filters["code_insee"]},
+            "teletravail": {"type": "boolean", "description": collection.filters["teletravail"]},
         }
     else:
         properties = {"code": _enum(list(get_settings().region_departements), collection.filters["code"])}

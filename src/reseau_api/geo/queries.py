@@ -16,21 +16,39 @@ from reseau_api.core.db import raw_connection
 from reseau_api.core.sql import Params
 from reseau_api.places.filters import PlaceFilters
 from reseau_api.places.queries import EXACT_COUNT_LIMIT
+from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 
 # ---------------------------------------------------------------------------------------------------
 # OGC API - Features
 
 
+# Output and bbox CRSs of OGC API - Features Part 2 (SRIDs are constants chosen by code, never client text).
+SRID_DECIMALS = {4326: 6, 2154: 2, 3857: 2}  # 6 decimals of a degree ~ 0.1 m; 2 of a metre = 1 cm
+
+
+def _geometry(column: str, srid: int) -> str:
+    if srid == 4326:
+        return f"ST_AsGeoJSON({column}, 6)::json"
+    return f"ST_AsGeoJSON(ST_Transform({column}, {int(srid)}), {SRID_DECIMALS[srid]})::json"
+
+
 @dataclass(frozen=True)
 class Envelope:
-    """A lon/lat rectangle; `min_lon > max_lon` crosses the antimeridian (OGC bbox rule)."""
+    """A lon/lat rectangle; `min_lon > max_lon` crosses the antimeridian (OGC bbox rule). With another
+    `srid`, a rectangle of that projected CRS (easting, northing), tested in lon/lat once transformed."""
 
     min_lon: float
     min_lat: float
     max_lon: float
     max_lat: float
+    srid: int = 4326
 
     def condition(self, column: str, p: Params) -> str:
+        if self.srid != 4326:  # edges cut every 10 km, so that they follow the curve they make in lon/lat
+            box = (f"ST_MakeEnvelope({p(self.min_lon, 'float8')}, {p(self.min_lat, 'float8')}, "
+                   f"{p(self.max_lon, 'float8')}, {p(self.max_lat, 'float8')}, {int(self.srid)})")
+            return f"ST_Intersects({column}, ST_Transform(ST_Segmentize({box}, 10000), 4326))"
+
         def box(x1: float, x2: float) -> str:
             return (f"{column} && ST_MakeEnvelope({p(x1, 'float8')}, {p(self.min_lat, 'float8')}, "
                     f"{p(x2, 'float8')}, {p(self.max_lat, 'float8')}, 4326)")
@@ -56,11 +74,17 @@ _PLACE_PROPERTIES = """json_strip_nulls(json_build_object(
     'salles_reunion', p.meeting_rooms, 'prix_demi_journee', p.price_half_day, 'prix_journee', p.price_day,
     'prix_mois', p.price_month, 'acces_24_7', p.access_24_7, 'horaires', p.opening_hours,
     'site_web', p.website, 'maj_le', p.updated_at))"""
-_PLACE_FEATURE = (f"json_build_object('type', 'Feature', 'id', p.id, "
-                  f"'geometry', ST_AsGeoJSON(p.geom, 6)::json, 'properties', {_PLACE_PROPERTIES})::text")
 
-_DEPARTMENT_FEATURE = """json_build_object('type', 'Feature', 'id', d.code,
-    'geometry', ST_AsGeoJSON(d.geom, 6)::json,
+
+def _place_feature(srid: int) -> str:
+    return (f"json_build_object('type', 'Feature', 'id', p.id, "
+            f"'geometry', {_geometry('p.geom', srid)}, 'properties', {_PLACE_PROPERTIES})::text")
+
+
+def _department_feature(srid: int) -> str:
+    # RFC 7946 §3.1.6: exterior rings counterclockwise (the stored outlines come clockwise from their source).
+    return f"""json_build_object('type', 'Feature', 'id', d.code,
+    'geometry', {_geometry('ST_ForcePolygonCCW(d.geom)', srid)},
     'properties', json_build_object('code', d.code, 'nom', d.name))::text"""
 
 
@@ -70,9 +94,12 @@ async def _count(raw: Any, table: str, where: str, values: list[Any]) -> int | N
     return None if total > EXACT_COUNT_LIMIT else int(total)
 
 
+PLACE_PUBLIC = PLACE_WORKFLOW.public_sql("p.moderation")
+
+
 async def place_features(
     session: AsyncSession, filters: PlaceFilters, *, envelope: Envelope | None, updated: tuple[Any, Any] | None,
-    limit: int, after: UUID | None,
+    limit: int, after: UUID | None, srid: int = 4326,
 ) -> FeaturePage:
     """A page of published places as GeoJSON features, in id order (the primary key walks it)."""
     p = Params()
@@ -88,7 +115,7 @@ async def place_features(
     where = " AND ".join(conditions)
     count_values = list(p.values)
     keyset = f"p.id > {p(after, 'uuid')}" if after is not None else "TRUE"
-    sql = (f"SELECT {_PLACE_FEATURE} AS body, p.id FROM place p WHERE {where} AND {keyset} "
+    sql = (f"SELECT {_place_feature(srid)} AS body, p.id FROM place p WHERE {where} AND {keyset} "
            f"ORDER BY p.id LIMIT {p(limit + 1, 'int')}")
     raw = await raw_connection(session)
     rows = await raw.fetch(sql, *p.values)
@@ -97,10 +124,10 @@ async def place_features(
     return FeaturePage([r["body"] for r in rows[:limit]], matched, next_key)
 
 
-async def place_feature(session: AsyncSession, place_id: UUID) -> str | None:
+async def place_feature(session: AsyncSession, place_id: UUID, srid: int = 4326) -> str | None:
     raw = await raw_connection(session)
     return await raw.fetchval(
-        f"SELECT {_PLACE_FEATURE} FROM place p WHERE p.id = $1 AND p.moderation = 'publie'", place_id)
+        f"SELECT {_place_feature(srid)} FROM place p WHERE p.id = $1 AND {PLACE_PUBLIC}", place_id)
 
 
 def _department_conditions(p: Params, codes: list[str] | None, envelope: Envelope | None) -> list[str]:
@@ -115,6 +142,7 @@ def _department_conditions(p: Params, codes: list[str] | None, envelope: Envelop
 
 async def department_features(
     session: AsyncSession, *, codes: list[str] | None, envelope: Envelope | None, limit: int, after: str | None,
+    srid: int = 4326,
 ) -> FeaturePage:
     """A page of the region's departments (code, nom) with their simplified outlines, in code order."""
     p = Params()
@@ -124,18 +152,18 @@ async def department_features(
     keyset = f"d.code > {p(after, 'text')}" if after is not None else "TRUE"
     raw = await raw_connection(session)
     rows = await raw.fetch(
-        f"SELECT {_DEPARTMENT_FEATURE} AS body, d.code FROM departement d WHERE {where} AND {keyset} "
+        f"SELECT {_department_feature(srid)} AS body, d.code FROM departement d WHERE {where} AND {keyset} "
         f"ORDER BY d.code LIMIT {p(limit + 1, 'int')}", *p.values)
     matched = await _count(raw, "departement d", where, count_values)
     next_key = rows[limit - 1]["code"] if len(rows) > limit else None
     return FeaturePage([r["body"] for r in rows[:limit]], matched, next_key)
 
 
-async def department_feature(session: AsyncSession, code: str) -> str | None:
+async def department_feature(session: AsyncSession, code: str, srid: int = 4326) -> str | None:
     p = Params()
     where = " AND ".join(_department_conditions(p, [code], None))
     raw = await raw_connection(session)
-    return await raw.fetchval(f"SELECT {_DEPARTMENT_FEATURE} FROM departement d WHERE {where}", *p.values)
+    return await raw.fetchval(f"SELECT {_department_feature(srid)} FROM departement d WHERE {where}", *p.values)
 
 
 async def region_bounds(session: AsyncSession) -> tuple[float, float, float, float]:
@@ -173,7 +201,8 @@ def _positions(columns: str, where: str) -> str:
 
 
 def _point(x: str, y: str) -> str:
-    return f"ST_MakePoint(round({x} - $2::int * {TILE_EXTENT}), round({y} - $3::int * {TILE_EXTENT}))"
+    # int8: at zoom 21 a column times the extent overflows int4
+    return f"ST_MakePoint(round({x} - $2::int::int8 * {TILE_EXTENT}), round({y} - $3::int::int8 * {TILE_EXTENT}))"
 
 
 def _properties(a: str) -> str:

@@ -3,19 +3,21 @@
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from reseau_api.core.db import SessionDep
 from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.geo import MVTResponse
 from reseau_api.core.http import body_etag, not_modified
 from reseau_api.core.openapi import problem_responses
+from reseau_api.core.params import reject_unknown_parameters
+from reseau_api.core.urls import base_url
 from reseau_api.geo import queries
-from reseau_api.geo.links import base_url, filter_items
+from reseau_api.geo.links import filter_items
 from reseau_api.geo.schemas import TileJSON, VectorLayer
 from reseau_api.places.filters import PlaceFiltersDep, resolve_open_at
 
-router = APIRouter(prefix="/tuiles", tags=["tuiles"])
+router = APIRouter(prefix="/tuiles", tags=["tuiles"], dependencies=[Depends(reject_unknown_parameters)])
 
 MIN_ZOOM, MAX_ZOOM = 0, 22
 TILE_CACHE = "public, max-age=300, stale-while-revalidate=3600"

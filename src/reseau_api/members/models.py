@@ -1,13 +1,16 @@
-"""Organisations (members of the network) and the API keys they and the network's animators use."""
+"""Organisations (members of the network); their API keys are `core.keys.ApiKey` (auth needs them)."""
+
+__all__ = ["ApiKey", "Organisation"]
 
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, String, func, text
+from sqlalchemy import CheckConstraint, Date, DateTime, String, func, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from reseau_api.core.db import Base
+from reseau_api.core.keys import ApiKey
 from reseau_api.members import vocabulary as vocab
 
 
@@ -37,26 +40,3 @@ class Organisation(Base):
     member_since: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-
-
-class ApiKey(Base):
-    """An API key: only its public prefix and the SHA-256 of the whole key are stored."""
-
-    __tablename__ = "api_key"
-    __table_args__ = (
-        CheckConstraint(_in("role", vocab.ROLES), name="role"),
-        # Admin keys belong to the network; a member key belongs to exactly one organisation.
-        CheckConstraint("(role = 'membre') = (organisation_id IS NOT NULL)", name="member_has_organisation"),
-        CheckConstraint("key_hash ~ '^[0-9a-f]{64}$'", name="key_hash_hex"),
-    )
-
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True,
-                                          server_default=text("gen_random_uuid()"))
-    prefix: Mapped[str] = mapped_column(String(8), unique=True)
-    key_hash: Mapped[str] = mapped_column(String(64))
-    role: Mapped[str] = mapped_column(String(8))
-    organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisation.id"), index=True)
-    label: Mapped[str] = mapped_column(String(120))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

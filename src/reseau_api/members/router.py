@@ -38,7 +38,7 @@ async def list_organisations(
     offset = int(decode_cursor(curseur, "organisations", 1)[0]) if curseur else 0
     orgs, total = await service.list_page(session, limit=limit, offset=offset)
     following = offset + len(orgs)
-    next_url = (next_url_for(request.url, encode_cursor("organisations", [following]))
+    next_url = (next_url_for(request, encode_cursor("organisations", [following]))
                 if following < total else None)
     return OrganisationPage(items=[service.to_summary(o) for o in orgs], total=total, next=next_url)
 

@@ -8,7 +8,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, EmailStr, Field
 
 from reseau_api.core.validation import WriteModel
 from reseau_api.members import vocabulary as vocab
-from reseau_api.places.schemas import Phone, WebUrl
+from reseau_api.shared.types import Phone, WebUrl
 
 LegalForm = Literal[tuple(vocab.LEGAL_FORMS)]  # type: ignore[valid-type]
 Nature = Literal[tuple(vocab.NATURES)]  # type: ignore[valid-type]

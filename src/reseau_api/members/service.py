@@ -21,6 +21,7 @@ from reseau_api.members.schemas import (
     OrganisationWrite,
 )
 from reseau_api.places.models import Place
+from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 
 log = logging.getLogger("reseau_api.members")
 
@@ -68,7 +69,7 @@ async def list_page(session: AsyncSession, *, limit: int, offset: int) -> tuple[
 
 async def published_places(session: AsyncSession, organisation_id: uuid.UUID) -> list[Place]:
     return list((await session.execute(
-        select(Place).where(Place.organisation_id == organisation_id, Place.moderation == "publie")
+        select(Place).where(Place.organisation_id == organisation_id, PLACE_WORKFLOW.public_sql(Place.moderation))
         .order_by(Place.sort_name, Place.id)
     )).scalars())
 

@@ -4,14 +4,7 @@ The legal forms are those of the Region's 2017 AMI Tiers-Lieux call (same codes 
 plus `autre` for anything else.
 """
 
-from reseau_api.ami.vocabulary import FORMES_JURIDIQUES
-from reseau_api.ami.vocabulary import NATURES as AMI_NATURES
+from reseau_api.core.keys import ROLES
+from reseau_api.shared.vocabulary import LEGAL_FORMS, NATURES
 
-# The AMI's list, shared: an organisation and an AMI application speak of the same holders.
-LEGAL_FORMS: dict[str, str] = {**FORMES_JURIDIQUES, "autre": "Autre"}
-NATURES: dict[str, str] = AMI_NATURES
-
-ROLES: dict[str, str] = {
-    "admin": "Animateur du réseau (administration)",
-    "membre": "Membre (édite les lieux de son organisation)",
-}
+__all__ = ["LEGAL_FORMS", "NATURES", "ROLES"]

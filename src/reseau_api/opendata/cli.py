@@ -19,6 +19,7 @@ from reseau_api.opendata import exports, importer, mednum
 from reseau_api.opendata import mapping as mappings
 from reseau_api.opendata.exceptions import ImportFileError
 from reseau_api.opendata.report import ImportReport
+from reseau_api.places.states import PlaceState
 
 lieux_app = typer.Typer(help="Places: bulk import from CSV or GeoJSON.", no_args_is_help=True)
 T = TypeVar("T")
@@ -60,7 +61,7 @@ def import_places(
         "--moderation", help="Moderation state of created places: publie or a_valider")] = "publie",
 ) -> None:
     """Import places: every row validated like the API; all or nothing unless --partiel; re-runs update."""
-    if moderation not in ("publie", "a_valider"):
+    if moderation not in (PlaceState.PUBLIE, PlaceState.A_VALIDER):
         _fail("--moderation must be publie or a_valider")
     limit = get_settings().import_max_bytes
     if file.stat().st_size > limit:

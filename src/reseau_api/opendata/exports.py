@@ -1,8 +1,10 @@
 """The open data files: the directory as CSV and GeoJSON, the digital-mediation places in the national
-schema (CSV and JSON). The API serves them with a strong ETag and an RFC 9530 `Repr-Digest`;
+schema (CSV and JSON). The API builds each once per data version of the places (`core.versions`) and
+serves it from memory with a strong ETag and an RFC 9530 `Repr-Digest`;
 `reseau-api export` writes the same bytes to a folder, with a SHA256SUMS file.
 """
 
+import asyncio
 import base64
 import csv
 import hashlib
@@ -16,10 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
+from reseau_api.core import versions
+from reseau_api.core.db import raw_connection
 from reseau_api.core.http import not_modified
 from reseau_api.opendata import mednum, queries
 from reseau_api.places.filters import PlaceFilters
-from reseau_api.places.queries import csv_chunks
+from reseau_api.places.queries import csv_body
 
 CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=600"
 CSV = "text/csv; charset=utf-8"
@@ -29,7 +33,9 @@ JSON = "application/json"
 
 async def places_csv(session: AsyncSession) -> bytes:
     """Every published place, with the columns of `/v1/lieux?f=csv` (same code), UTF-8 with BOM."""
-    return b"".join([chunk async for chunk in csv_chunks(session, PlaceFilters())])
+    body = await csv_body(session, PlaceFilters())
+    assert body is not None  # no row limit
+    return body
 
 
 async def places_geojson(session: AsyncSession) -> bytes:
@@ -77,15 +83,45 @@ def repr_digest(body: bytes) -> str:
     return f"sha-256=:{base64.b64encode(hashlib.sha256(body).digest()).decode()}:"
 
 
-def hashed_response(request: Request, body: bytes, *, media_type: str, filename: str) -> Response:
+@dataclass(frozen=True)
+class Built:
+    """One export file as built for one data version of the places."""
+
+    version: int
+    body: bytes
+    etag: str  # the body's SHA-256, hex, quoted
+    digest: str  # RFC 9530 Repr-Digest value
+
+
+_built: dict[str, Built] = {}
+_building: dict[str, asyncio.Lock] = {}
+
+
+async def current(session: AsyncSession, name: str) -> Built:
+    """The export file `name` for the data this session sees: built once per data version (per worker
+    process) and served from memory until a write changes the places; a 304 costs one indexed read."""
+    export = next(e for e in FILES if e.name == name)
+    version = await versions.current(await raw_connection(session), "place")  # before the data: see versions
+    built = _built.get(name)
+    if built is not None and built.version == version:
+        return built
+    async with _building.setdefault(name, asyncio.Lock()):  # concurrent requests: one build, the rest wait
+        built = _built.get(name)
+        if built is None or built.version != version:
+            body = await export.build(session)
+            built = Built(version, body, f'"{sha256_hex(body)}"', repr_digest(body))
+            _built[name] = built
+    return built
+
+
+def hashed_response(request: Request, built: Built, *, media_type: str, filename: str) -> Response:
     """200 with the body, or 304 when If-None-Match names its ETag (the body's SHA-256)."""
-    etag = f'"{sha256_hex(body)}"'
-    headers = {"ETag": etag, "Repr-Digest": repr_digest(body), "Cache-Control": CACHE_CONTROL,
+    headers = {"ETag": built.etag, "Repr-Digest": built.digest, "Cache-Control": CACHE_CONTROL,
                "Content-Disposition": f'attachment; filename="{filename}"'}
-    if not_modified(request, etag):
+    if not_modified(request, built.etag):
         del headers["Content-Disposition"]
         return Response(status_code=304, headers=headers)
-    return Response(body, media_type=media_type, headers=headers)
+    return Response(built.body, media_type=media_type, headers=headers)
 
 
 async def build_all(session: AsyncSession) -> list[tuple[str, bytes]]:

@@ -4,40 +4,32 @@ all of them or none (unless `partial`), updating rows already imported instead o
 Identity of a row: (`source`, `source_id`). A row from one of our own exports also carries `id`: when
 a place with that id exists, it is the one updated (re-importing an export changes nothing).
 
-Per-row writes go through `upsert()`, the one place where an imported row becomes a stored place.
+Per-row writes go through the editorial kernel (`create()` / `update()`), like the API's: a revision per
+change, with the import's author and file hash.
 """
 
+import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Literal
-from uuid import UUID
+from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reseau_api.core.auth import Member
 from reseau_api.core.config import get_settings
+from reseau_api.editorial import history, kernel
 from reseau_api.opendata import native, reader
 from reseau_api.opendata.exceptions import ImportFileError, ImportFileTooLarge
 from reseau_api.opendata.mapping import Mapping
 from reseau_api.opendata.native import PlaceInput, Reason
 from reseau_api.opendata.report import ImportReport, RowResult, Status
 from reseau_api.places import service
+from reseau_api.places.editorial import PLACES
 from reseau_api.places.exceptions import PositionOutsideDepartment
 from reseau_api.places.models import Place
 from reseau_api.places.schemas import PlaceWrite, Position
+from reseau_api.places.states import PlaceState
 from reseau_api.territories.models import Departement
-
-# Column of `place` (as service.to_columns names them) -> native import column, for the report.
-COLUMN_FIELDS: dict[str, str] = {
-    "name": "nom", "description": "description", "status": "statut", "opening_planned_date": "ouverture_prevue",
-    "project_kind": "projet", "networking": "mise_en_reseau", "types": "types", "services": "services",
-    "address": "adresse", "postcode": "code_postal", "commune": "commune", "insee_code": "code_insee",
-    "department_code": "departement", "geom": "longitude/latitude", "desks": "postes",
-    "private_offices": "bureaux_prives", "meeting_rooms": "salles_reunion", "price_half_day": "prix_demi_journee",
-    "price_day": "prix_journee", "price_month": "prix_mois", "booking_url": "reservation_url",
-    "access_24_7": "acces_24_7", "audiences": "publics", "bandwidth_mbps": "debit_internet_mbps",
-    "opening_hours": "horaires", "email": "email", "phone": "telephone", "website": "site_web",
-    "accessibility": "accessibilite", "images": "images",
-}
 
 
 @dataclass
@@ -47,40 +39,49 @@ class UpsertResult:
     changed: list[str] = field(default_factory=list)  # native columns that changed
 
 
-async def upsert(
-    session: AsyncSession, data: PlaceWrite, source: str, source_id: str, *,
-    place_id: UUID | None = None, moderation: str = "publie", current: Place | Literal["lookup"] | None = "lookup",
-) -> UpsertResult:
-    """Create the place of (source, source_id), or bring the stored one in line with `data`.
+@dataclass(frozen=True)
+class Provenance:
+    """Who imports what: recorded on every revision the import writes (restorable like any other)."""
 
-    A stored place is compared column by column with `service.to_columns(data)`; when something
-    differs, the changed columns are written, `version` is bumped and `updated_at` set. Moderation,
-    slug, organisation and identity are left alone. Flushes; the caller's use case commits.
-    Raises PositionOutsideDepartment like `service.create`, before writing anything.
-    `current`: the place of (source, source_id) (or None) when the caller already looked it up.
-    """
-    place = await session.get(Place, place_id) if place_id is not None else None
-    if place is None and isinstance(current, Place):
-        place = current
-    elif place is None and current == "lookup":
-        place = (await session.execute(
-            select(Place).where(Place.source == source, Place.source_id == source_id)
-        )).scalar_one_or_none()
-    if place is None:
-        created = await service.create(session, data, moderation=moderation, source=source, source_id=source_id)
-        return UpsertResult("accepted", created)
-    await service.check_position(session, data.departement, data.position)
-    columns = service.to_columns(data)
-    changed = [c for c, value in columns.items() if not _same(place, c, value, data.position)]
-    if not changed:
-        return UpsertResult("unchanged", place)
-    for column in changed:
-        setattr(place, column, columns[column])
-    place.version = place.version + 1
-    place.updated_at = func.now()
-    await session.flush()
-    await session.refresh(place)
-    return UpsertResult("updated", place, [COLUMN_FIELDS.get(c, c) for c in changed])
+    actor: Member | None  # the admin key over HTTP, None for the command line
+    reason: str  # "import <file> (sha256 <hex>)"
+
+
+async def _lookup(session: AsyncSession, row: PlaceInput, known: dict[tuple[str, str], Place]) -> Place | None:
+    """The stored place a row is about: by `id` (our own exports), else by (source, source_id)."""
+    place = await session.get(Place, row.place_id) if row.place_id is not None else None
+    return place or known.get((row.source or "", row.source_id or ""))
+
+
+async def create(session: AsyncSession, data: PlaceWrite, row: PlaceInput, *, moderation: str,
+                 provenance: Provenance) -> UpsertResult:
+    place = await kernel.insert(session, PLACES, data, actor=provenance.actor, state=moderation,
+                                organisation_id=None, reason=provenance.reason,
+                                source=row.source, source_id=row.source_id)
+    return UpsertResult("accepted", place)
+
+
+async def update(session: AsyncSession, place: Place, data: PlaceWrite, *, provenance: Provenance) -> UpsertResult:
+    """Bring a stored place in line with `data` through the editorial kernel: row lock, new version and
+    a revision naming the import, or nothing when nothing changed. Flushes; the import commits."""
+    locked = await kernel.lock(session, PLACES, place, None, archived_ok=True)
+    before, version = service.representation(locked), locked.version
+    if _same_position(before.get("position"), data.position):
+        data = data.model_copy(update={"position": Position.model_validate(before["position"])
+                                       if before.get("position") else None})
+    stored = await kernel.store(session, PLACES, locked, actor=provenance.actor, action="modification", data=data,
+                                reason=provenance.reason)
+    if stored.version == version:
+        return UpsertResult("unchanged", stored)
+    changes = history.diff(before, service.representation(stored))
+    return UpsertResult("updated", stored, sorted({_native(f) for f in changes}))
+
+
+def _native(field_name: str) -> str:
+    """History field name -> native import column, for the report."""
+    if field_name == "position":
+        return "longitude/latitude"
+    return field_name.removeprefix("teletravail.")
 
 
 # Positions are compared at the precision of the exports (6 decimals, ~10 cm): re-importing an export of a
@@ -89,16 +90,11 @@ async def upsert(
 POSITION_TOLERANCE = 0.5e-6 + 1e-9
 
 
-def _same(place: Place, column: str, value: Any, position: Position | None) -> bool:
-    if column == "geom":
-        if position is None or place.lon is None or place.lat is None:
-            return position is None and place.lon is None
-        return (abs(place.lon - float(position.lon)) <= POSITION_TOLERANCE
-                and abs(place.lat - float(position.lat)) <= POSITION_TOLERANCE)
-    stored = getattr(place, column)
-    if isinstance(stored, list):
-        return list(stored) == list(value or [])
-    return stored == value
+def _same_position(stored: dict[str, float] | None, position: Position | None) -> bool:
+    if stored is None or position is None:
+        return False
+    return (abs(stored["lon"] - float(position.lon)) <= POSITION_TOLERANCE
+            and abs(stored["lat"] - float(position.lat)) <= POSITION_TOLERANCE)
 
 
 @dataclass
@@ -106,16 +102,19 @@ class ImportOptions:
     partial: bool = False  # keep the valid rows when some are rejected
     dry_run: bool = False  # report what would change, store nothing
     source: str | None = None  # default `source` of the rows (else the mapping's)
-    moderation: str = "publie"  # moderation state of created places
+    moderation: str = PlaceState.PUBLIE  # moderation state of created places
 
 
 async def run_import(
     session: AsyncSession, content: bytes, *, filename: str, mapping: Mapping | None = None,
-    options: ImportOptions | None = None,
+    options: ImportOptions | None = None, actor: Member | None = None,
 ) -> ImportReport:
     """Read, validate and (unless told otherwise) store a file; commit once at the end, or not at all.
 
-    Raises ImportFileError when the file as a whole cannot be read (no row is stored then).
+    A row about a stored place changes only the columns the file has; every change is a revision whose
+    author is `actor` (the admin key; None for the command line) and whose reason names the file and its
+    SHA-256, so an admin can restore the version before it. Raises ImportFileError when the file as a
+    whole cannot be read (no row is stored then).
     """
     options = options or ImportOptions()
     limits = get_settings()
@@ -128,6 +127,7 @@ async def run_import(
         mapping=mapping.name if mapping else None, partial=options.partial, dry_run=options.dry_run,
         warnings=list(parsed.warnings),
     )
+    provenance = Provenance(actor, f"import {filename} (sha256 {hashlib.sha256(content).hexdigest()})")
     rows = _prepare(parsed, mapping, options, report)
     _reject_duplicates(rows)
     departments = set((await session.execute(select(Departement.code))).scalars())
@@ -135,7 +135,7 @@ async def run_import(
     savepoint = await session.begin_nested()
     try:
         for row in rows:
-            report.rows.append(await _store(session, row, departments, known, options))
+            report.rows.append(await _store(session, row, departments, known, options, provenance))
     except BaseException:
         await savepoint.rollback()
         raise
@@ -192,8 +192,9 @@ def _validated(raw: reader.RawRow, values: dict[str, Any], default_source: str |
 
 async def _known_places(session: AsyncSession, rows: list[PlaceInput]) -> dict[tuple[str, str], Place]:
     """The stored places of the file's (source, source_id) pairs, in a few queries instead of one per row."""
-    pairs = sorted({(r.source, r.source_id) for r in rows if r.source and r.source_id and not r.reasons})
-    ids = sorted({r.place_id for r in rows if r.place_id and not r.reasons})
+    readable = [r for r in rows if len(r.reasons) == len(r.invalid)]
+    pairs = sorted({(r.source, r.source_id) for r in readable if r.source and r.source_id})  # type: ignore[misc]
+    ids = sorted({r.place_id for r in readable if r.place_id})
     known: dict[tuple[str, str], Place] = {}
     for start in range(0, len(pairs), 1000):
         chunk = pairs[start:start + 1000]
@@ -226,18 +227,25 @@ def _reject_duplicates(rows: list[PlaceInput]) -> None:
 
 
 async def _store(session: AsyncSession, row: PlaceInput, departments: set[str], known: dict[tuple[str, str], Place],
-                 options: ImportOptions) -> RowResult:
+                 options: ImportOptions, provenance: Provenance) -> RowResult:
     result = RowResult(row.line, row.source_id, "rejected", reasons=row.reasons, warnings=row.warnings)
-    if row.reasons or row.data is None:
+    if len(row.reasons) > len(row.invalid):  # unreadable values, identity or duplicate: rejected either way
         return result
-    if row.data.departement not in departments:
-        result.reasons = [Reason("departement", f"department {row.data.departement} is not in the department "
+    place = await _lookup(session, row, known)
+    if place is None:
+        data, invalid = row.data, row.invalid
+    else:  # only the file's columns change: validate the stored place with them written over it
+        data, invalid = native.check(native.overlay(service.representation(place), row))
+    if data is None:
+        result.reasons = invalid
+        return result
+    if data.departement not in departments:
+        result.reasons = [Reason("departement", f"department {data.departement} is not in the department "
                                                 "reference table (metropolitan France only)")]
         return result
-    assert row.source is not None and row.source_id is not None
-    try:  # upsert checks the position before it writes anything: a refusal leaves nothing to undo
-        outcome = await upsert(session, row.data, row.source, row.source_id, place_id=row.place_id,
-                               moderation=options.moderation, current=known.get((row.source, row.source_id)))
+    try:  # the kernel checks the position before it writes anything: a refusal leaves nothing to undo
+        outcome = (await create(session, data, row, moderation=options.moderation, provenance=provenance)
+                   if place is None else await update(session, place, data, provenance=provenance))
     except PositionOutsideDepartment as exc:
         result.reasons = [Reason("longitude", exc.detail)]
         return result

@@ -26,7 +26,7 @@ router = APIRouter(prefix="/imports", tags=["open data"])
 )
 async def create_import(
     session: SessionDep,
-    _admin: AdminMember,
+    admin: AdminMember,
     fichier: Annotated[UploadFile, File(description="CSV or GeoJSON, with the documented columns or a mapping")],
     mapping: Annotated[str | None, Form(max_length=100, description="Name of a shipped mapping (cget-2019)")] = None,
     fichier_mapping: Annotated[UploadFile | None, File(description="A mapping file (.json or .toml)")] = None,
@@ -38,6 +38,8 @@ async def create_import(
     `partiel`); rows already imported (same `source` + `source_id`) are updated, not duplicated.
     Answers the report: per row `accepte`, `mis_a_jour`, `inchange` or `rejete` with its reasons.
     When rows are rejected in all-or-nothing mode: 422, nothing stored, the report in `rapport`.
+    A row about a stored place changes only the columns the file has; each change is a revision in the
+    place's history (author: your key; reason: the file name and its SHA-256), restorable by an admin.
     Administrators only."""
     limit = get_settings().import_max_bytes
     content = await fichier.read(limit + 1)
@@ -47,7 +49,8 @@ async def create_import(
     options = importer.ImportOptions(partial=partiel, dry_run=simulation, source=source)
     try:
         report = await importer.run_import(
-            session, content, filename=fichier.filename or "import", mapping=chosen, options=options)
+            session, content, filename=fichier.filename or "import", mapping=chosen, options=options,
+            actor=admin)
     except ImportFileError as exc:
         raise ImportFileRejected(str(exc)) from None
     body = report.as_json()

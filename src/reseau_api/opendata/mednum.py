@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import any_, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reseau_api.opendata.jsonld import international_phone
+from reseau_api.places.jsonld import international_phone
 from reseau_api.places.models import Place
-from reseau_api.places.service import PARIS
+from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
+from reseau_api.shared.time import PARIS
 
 SCHEMA_NAME = "LaMednum/standard-mediation-num"
 SCHEMA_VERSION = "1.0"
@@ -110,7 +111,7 @@ def exclusion_reason(place: Place) -> str | None:
 async def records(session: AsyncSession) -> tuple[list[dict[str, Any]], list[Excluded]]:
     """The exportable places as schema records (in name order), and those left out with the reason."""
     places = (await session.execute(
-        select(Place).where(Place.moderation == "publie", Place.status == "ouvert",
+        select(Place).where(PLACE_WORKFLOW.public_sql(Place.moderation), Place.status == "ouvert",
                             literal("mediation_numerique") == any_(Place.types))
         .order_by(Place.sort_name, Place.id)
     )).scalars().all()

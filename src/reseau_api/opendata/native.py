@@ -78,6 +78,10 @@ class PlaceInput:
     reasons: list[Reason] = field(default_factory=list)
     warnings: list[Reason] = field(default_factory=list)
     data: PlaceWrite | None = None
+    # Those of `reasons` that come from PlaceWrite on the row alone: a row about a stored place is
+    # validated again with the stored values of the columns the file lacks.
+    invalid: list[Reason] = field(default_factory=list)
+    present: set[str] = field(default_factory=set)  # the write columns the row has: the only ones it changes
 
 
 def native_header(columns: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -98,7 +102,7 @@ def is_empty(value: Any) -> bool:
 
 def to_place_input(line: int, values: dict[str, Any], *, default_source: str | None) -> PlaceInput:
     """Native columns -> PlaceWrite input fields + identity; conversion problems become reasons."""
-    row = PlaceInput(line)
+    row = PlaceInput(line, present={c for c in WRITE_COLUMNS if c in values})
     for column, kind in WRITE_COLUMNS.items():
         value = values.get(column)
         if is_empty(value):
@@ -148,6 +152,21 @@ def _nest(row: PlaceInput) -> None:
     telework = {c: fields.pop(c) for c in TELEWORK_COLUMNS if c in fields}
     if telework:
         fields["teletravail"] = telework
+
+
+def overlay(current: dict[str, Any], row: PlaceInput) -> dict[str, Any]:
+    """The stored representation with the row's columns written over it; columns the file does not
+    have keep their stored value, an empty cell clears its field."""
+    merged = {**current, "teletravail": dict(current.get("teletravail") or {})}
+    for column in row.present:
+        if column in ("longitude", "latitude"):
+            merged["position"] = row.fields.get("position")
+        elif column in TELEWORK_COLUMNS:
+            empty = [] if isinstance(merged["teletravail"].get(column), list) else None
+            merged["teletravail"][column] = (row.fields.get("teletravail") or {}).get(column, empty)
+        else:
+            merged[column] = row.fields.get(column, [] if isinstance(current.get(column), list) else None)
+    return merged
 
 
 def _text(value: Any) -> str | None:
@@ -245,13 +264,19 @@ _LOCATIONS = {"position": "longitude", "lon": "longitude", "lat": "latitude"}
 
 def validate(row: PlaceInput) -> None:
     """Run the API's write rules; each failure becomes a reason naming the native column."""
+    row.data, row.invalid = None, []
     if row.reasons:
         return
+    row.data, row.invalid = check(row.fields)
+    row.reasons.extend(row.invalid)
+
+
+def check(fields: dict[str, Any]) -> tuple[PlaceWrite | None, list[Reason]]:
+    """PlaceWrite of `fields`, or the reasons (named by native column) why not."""
     try:
-        row.data = PlaceWrite.model_validate(row.fields)
+        return PlaceWrite.model_validate(fields), []
     except ValidationError as exc:
-        for error in exc.errors():
-            row.reasons.append(Reason(_column(error["loc"]), _message(error)))
+        return None, [Reason(_column(error["loc"]), _message(error)) for error in exc.errors()]
 
 
 def _column(loc: tuple[Any, ...]) -> str | None:

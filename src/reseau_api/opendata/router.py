@@ -36,8 +36,8 @@ def _ok(media_type: str, schema: dict[str, object], description: str) -> dict[in
         "`If-None-Match` for a 304."),
 )
 async def export_places_csv(request: Request, session: SessionDep) -> Response:
-    body = await exports.places_csv(session)
-    return exports.hashed_response(request, body, media_type=exports.CSV, filename="lieux.csv")
+    built = await exports.current(session, "lieux.csv")
+    return exports.hashed_response(request, built, media_type=exports.CSV, filename="lieux.csv")
 
 
 @router.get(
@@ -49,8 +49,8 @@ async def export_places_geojson(request: Request, session: SessionDep) -> Respon
     """Every published place as one FeatureCollection (RFC 7946, WGS 84, 6 decimals), in the CSV's order.
     Properties are the CSV's columns, typed (lists as arrays, numbers as numbers); the position is the Point
     geometry (null when unknown). Re-imports as is. `ETag` is the SHA-256 of the body."""
-    body = await exports.places_geojson(session)
-    return exports.hashed_response(request, body, media_type=exports.GEOJSON, filename="lieux.geojson")
+    built = await exports.current(session, "lieux.geojson")
+    return exports.hashed_response(request, built, media_type=exports.GEOJSON, filename="lieux.geojson")
 
 
 _MEDIATION = (
@@ -68,8 +68,8 @@ _MEDIATION = (
     responses=_ok("text/csv", {"type": "string"}, "CSV in the schema's columns, UTF-8, comma-separated"),
 )
 async def export_mediation_csv(request: Request, session: SessionDep) -> Response:
-    body = await exports.mediation_csv(session)
-    return exports.hashed_response(request, body, media_type=exports.CSV, filename="mediation-numerique.csv")
+    built = await exports.current(session, "mediation-numerique.csv")
+    return exports.hashed_response(request, built, media_type=exports.CSV, filename="mediation-numerique.csv")
 
 
 @router.get(
@@ -78,5 +78,5 @@ async def export_mediation_csv(request: Request, session: SessionDep) -> Respons
     responses={200: _HASHED, **_NOT_MODIFIED, **problem_responses()},
 )
 async def export_mediation_json(request: Request, session: SessionDep) -> Response:
-    body = await exports.mediation_json(session)
-    return exports.hashed_response(request, body, media_type=exports.JSON, filename="mediation-numerique.json")
+    built = await exports.current(session, "mediation-numerique.json")
+    return exports.hashed_response(request, built, media_type=exports.JSON, filename="mediation-numerique.json")

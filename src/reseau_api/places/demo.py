@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reseau_api.places import service
 from reseau_api.places.models import Place
 from reseau_api.places.schemas import PlaceWrite
+from reseau_api.places.states import PlaceState
 
 CENSUS_FILE = Path(__file__).resolve().parents[1] / "data" / "tiers-lieux-occitanie-2019.csv"
 CENSUS_SOURCE = "Recensement national des tiers-lieux 2019 (CGET, mission coworking), Licence Ouverte 2.0"
@@ -67,6 +68,6 @@ async def load_census(session: AsyncSession, only_if_empty: bool) -> str:
                 data = PlaceWrite.model_validate(fields)
             except ValidationError:  # a census URL we cannot trust: keep the place, drop the link
                 data = PlaceWrite.model_validate({**fields, "site_web": None})
-            await service.create(session, data, moderation="publie", source=CENSUS_SOURCE, source_id=row["ID"])
+            await service.create(session, data, moderation=PlaceState.PUBLIE, source=CENSUS_SOURCE, source_id=row["ID"])
             loaded += 1
     return f"places: {loaded} loaded from the 2019 census"

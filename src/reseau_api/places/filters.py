@@ -15,18 +15,27 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import Depends, Query
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.concurrency import run_in_threadpool
 
 from reseau_api.core.db import raw_connection
 from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.sql import Params
 from reseau_api.places import service
 from reseau_api.places.schemas import DepartmentCode, PlaceType, Service, Status
+from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 
 MAX_RADIUS_M = 200_000
 DEFAULT_RADIUS_M = 20_000
-MAX_OPEN_AT_CANDIDATES = 20_000  # opening hours are evaluated in Python, so the set must stay bounded
+# Opening hours are evaluated in Python (off the event loop), so the candidate set stays bounded.
+MAX_OPEN_AT_CANDIDATES = 5_000
+# A repeated filter (`type`, `statut`, `departement`, `services`, `code_insee`) takes at most this many
+# values: more is a 400, not a statement that grows with the query string.
+MAX_VALUES = 20
+# `ouvert_le` is evaluated in Europe/Paris with French holidays: a moment outside these years means nothing
+# for opening hours (and 9999-12-31T23:30Z is not a representable local time).
+OPEN_AT_YEARS = (1900, 2199)
 
 
 @dataclass(frozen=True)
@@ -67,7 +76,7 @@ class PlaceFilters:
     def conditions(self, p: Params, alias: str = "p") -> list[str]:
         """SQL conditions (to be AND-ed) on the place table aliased `alias`."""
         a = alias
-        where = [f"{a}.moderation = 'publie'"]
+        where = [PLACE_WORKFLOW.public_sql(f"{a}.moderation")]
         if self.types:
             where.append(f"{a}.types && {p(self.types, 'varchar[]')}")
         if self.statuses:
@@ -108,6 +117,16 @@ class PlaceFilters:
         assert self.near is not None
         return (f"ST_SetSRID(ST_MakePoint({p(self.near.lon, 'float8')}, "
                 f"{p(self.near.lat, 'float8')}), 4326)::geography")
+
+    def origin_point(self, p: Params) -> str | None:
+        """What `tri=distance` measures from: `pres_de`, else the centre of `bbox`, else nothing."""
+        if self.near is not None:
+            return self.near_point(p)
+        if self.bbox is None:
+            return None
+        b = self.bbox
+        return (f"ST_SetSRID(ST_MakePoint({p((b.min_lon + b.max_lon) / 2, 'float8')}, "
+                f"{p((b.min_lat + b.max_lat) / 2, 'float8')}), 4326)::geography")
 
     @property
     def q_normalised(self) -> str:
@@ -178,8 +197,21 @@ async def resolve_open_at(session: AsyncSession, filters: PlaceFilters) -> Place
     if len(rows) > MAX_OPEN_AT_CANDIDATES:
         raise InvalidParameter(
             "ouvert_le", f"more than {MAX_OPEN_AT_CANDIDATES} candidates: narrow with bbox, departement or type")
-    filters.open_ids = [r["id"] for r in rows if service.is_open_at(r["opening_hours"], filters.open_at)]
+    filters.open_ids = await run_in_threadpool(_open_ids, rows, filters.open_at)
     return filters
+
+
+def _open_ids(rows: list[Any], moment: datetime) -> list[UUID]:
+    """The ids open at `moment`, each distinct expression evaluated once (many places share theirs)."""
+    verdicts: dict[str, bool | None] = {}
+    open_ids = []
+    for row in rows:
+        expression = row["opening_hours"]
+        if expression not in verdicts:
+            verdicts[expression] = service.is_open_at(expression, moment)
+        if verdicts[expression]:
+            open_ids.append(row["id"])
+    return open_ids
 
 
 def iso_datetime_only(value: object) -> object:
@@ -189,36 +221,56 @@ def iso_datetime_only(value: object) -> object:
     return value
 
 
-IsoDatetime = Annotated[datetime, BeforeValidator(iso_datetime_only)]
+def within_open_at_years(value: datetime) -> datetime:
+    first, last = OPEN_AT_YEARS
+    if not first <= value.year <= last:
+        raise ValueError(f"must be within the years {first} to {last}")
+    return value
+
+
+IsoDatetime = Annotated[datetime, BeforeValidator(iso_datetime_only), AfterValidator(within_open_at_years)]
 
 
 def place_filters(
     q: Annotated[str | None, Query(min_length=1, max_length=200,
                                    description="French full text over name, description, commune and types; "
                                                "accent-insensitive, prefix- and typo-tolerant")] = None,
-    type: Annotated[list[PlaceType] | None, Query(description="Place type (repeatable: any of)")] = None,
-    statut: Annotated[list[Status] | None, Query(description="Life-cycle status (repeatable: any of)")] = None,
-    departement: Annotated[list[DepartmentCode] | None,
-                           Query(description="Department code (repeatable: any of)")] = None,
-    code_insee: Annotated[list[Annotated[str, Field(pattern=r"^(?:\d{5}|2[AB]\d{3})$")]] | None,
-                          Query(description="INSEE commune code (repeatable: any of)", max_length=50)] = None,
-    services: Annotated[list[Service] | None, Query(description="Services (repeatable: all required)")] = None,
+    type: Annotated[list[PlaceType] | None, Query(
+        description=f"Place type (repeatable: any of; at most {MAX_VALUES})", max_length=MAX_VALUES)] = None,
+    statut: Annotated[list[Status] | None, Query(
+        description=f"Life-cycle status (repeatable: any of; at most {MAX_VALUES})", max_length=MAX_VALUES)]
+    = None,
+    departement: Annotated[list[DepartmentCode] | None, Query(
+        description=f"Department code (repeatable: any of; at most {MAX_VALUES})", max_length=MAX_VALUES)]
+    = None,
+    code_insee: Annotated[list[Annotated[str, Field(pattern=r"^(?:\d{5}|2[AB]\d{3})$")]] | None, Query(
+        description=f"INSEE commune code (repeatable: any of; at most {MAX_VALUES})", max_length=MAX_VALUES)]
+    = None,
+    services: Annotated[list[Service] | None, Query(
+        description=f"Services (repeatable: all required; at most {MAX_VALUES})", max_length=MAX_VALUES)] = None,
     teletravail: Annotated[bool | None, Query(description="true: at least one desk for telework")] = None,
     postes_min: Annotated[int | None, Query(ge=1, le=10000, description="At least this many desks")] = None,
     prix_journee_max: Annotated[Decimal | None, Query(ge=0, le=100000, allow_inf_nan=False,
                                                       description="Day price at most (euros)")] = None,
     ouvert_le: Annotated[IsoDatetime | None, Query(
         description="Open at this ISO 8601 moment per `horaires` (Europe/Paris when no offset)")] = None,
-    ouvert_maintenant: Annotated[bool | None, Query(description="true: open right now per `horaires`")] = None,
+    ouvert_maintenant: Annotated[bool | None, Query(
+        description="true: open right now per `horaires` (false has no effect, so it is refused)")] = None,
     bbox: Annotated[str | None, Query(
         description="minLon,minLat,maxLon,maxLat (WGS 84)", examples=["1.35,43.55,1.50,43.65"],
         pattern=r"^[^,]+,[^,]+,[^,]+,[^,]+$", max_length=120)] = None,
     pres_de: Annotated[str | None, Query(
         description="lat,lon: places within `rayon` metres, nearest first, with `distance_m`",
         examples=["43.6045,1.4440"], max_length=60)] = None,
-    rayon: Annotated[int, Query(ge=1, le=MAX_RADIUS_M, description="Radius in metres around pres_de")]
-    = DEFAULT_RADIUS_M,
+    rayon: Annotated[int | None, Query(
+        ge=1, le=MAX_RADIUS_M, description=f"Radius in metres around pres_de (default {DEFAULT_RADIUS_M}; "
+                                           "only with pres_de)")] = None,
 ) -> PlaceFilters:
+    # A parameter without effect is refused: otherwise it only mints uncached variants of one answer.
+    if rayon is not None and pres_de is None:
+        raise InvalidParameter("rayon", "has no effect without pres_de")
+    if ouvert_maintenant is False:
+        raise InvalidParameter("ouvert_maintenant", "false has no effect; leave the parameter out")
     if ouvert_le is not None and ouvert_maintenant:
         raise InvalidParameter("ouvert_maintenant", "give either ouvert_le or ouvert_maintenant, not both")
     open_at = ouvert_le
@@ -229,7 +281,7 @@ def place_filters(
         types=list(type or []), statuses=list(statut or []), departements=list(departement or []),
         insee_codes=list(code_insee or []), services=list(services or []), telework=teletravail,
         desks_min=postes_min, price_day_max=prix_journee_max, open_at=open_at,
-        bbox=parse_bbox(bbox), near=parse_near(pres_de, rayon),
+        bbox=parse_bbox(bbox), near=parse_near(pres_de, rayon or DEFAULT_RADIUS_M),
     )
 
 

@@ -1,20 +1,17 @@
 """A place (tiers-lieu): identity, life cycle, address and position, services, telework offer."""
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
     ARRAY,
-    BigInteger,
     Boolean,
     CheckConstraint,
     Computed,
     Date,
-    DateTime,
     ForeignKey,
-    Identity,
     Index,
     Integer,
     Numeric,
@@ -24,19 +21,23 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
-from sqlalchemy.orm import Mapped, column_property, mapped_column
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.orm import Mapped, column_property, mapped_column, synonym
 
 from reseau_api.core.db import Base
 from reseau_api.core.geo import SRID
+from reseau_api.editorial.models import ACTIONS, Revision, Versioned
+from reseau_api.places.states import WORKFLOW
 
+# Places also record accepted claims (claims/): the owner changes, the content does not.
+PLACE_ACTION_CHECK = f"action IN ({', '.join(repr(a) for a in (*ACTIONS, 'revendication'))})"
 
-class Place(Base):
+class Place(Versioned, Base):
     __tablename__ = "place"
     __table_args__ = (
         CheckConstraint("status IN ('ouvert', 'en_projet', 'ferme')", name="status"),
         CheckConstraint("project_kind IN ('creation', 'extension')", name="project_kind"),
-        CheckConstraint("moderation IN ('a_valider', 'publie', 'rejete', 'archive')", name="moderation"),
+        CheckConstraint(WORKFLOW.check_constraint("moderation"), name="moderation"),
         CheckConstraint("status <> 'ouvert' OR geom IS NOT NULL", name="open_has_position"),
         CheckConstraint(
             "coalesce(desks, 0) >= 0 AND coalesce(private_offices, 0) >= 0 "
@@ -56,8 +57,6 @@ class Place(Base):
         Index("ix_place_geog", text("(geom::geography)"), postgresql_using="gist"),
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True,
-                                          server_default=text("gen_random_uuid()"))
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
@@ -97,14 +96,10 @@ class Place(Base):
     accessibility: Mapped[str | None] = mapped_column(Text)
     images: Mapped[list[str]] = mapped_column(ARRAY(String(500)), server_default=text("'{}'"))
 
-    organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisation.id"), index=True)
-    moderation: Mapped[str] = mapped_column(String(16), server_default=text("'publie'"))
+    moderation: Mapped[str] = mapped_column(String(16), server_default=text(f"'{WORKFLOW.public}'"))
+    state = synonym("moderation")  # the editorial kernel's name for it
     source: Mapped[str | None] = mapped_column(String(200))
     source_id: Mapped[str | None] = mapped_column(String(100))
-
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
     # Derived, maintained by PostgreSQL: full text (French, accent-free), trigram text, sort key.
     search_vector = mapped_column(
@@ -116,30 +111,18 @@ class Place(Base):
     sort_name: Mapped[str] = mapped_column(Text, Computed("lower(f_unaccent(name))", persisted=True))
 
 
-class PlaceRevision(Base):
-    """One change of a place: who, when, what (field -> [old, new]) and the full state after it.
-
-    `snapshot` is the PlaceWrite representation after the change, so that an admin can restore it.
-    """
+class PlaceRevision(Revision, Base):
+    """One change of a place (see editorial.models.Revision); `snapshot` is its PlaceWrite representation."""
 
     __tablename__ = "place_revision"
     __table_args__ = (
         UniqueConstraint("place_id", "version", name="uq_place_revision_place_id_version"),
-        CheckConstraint(
-            "action IN ('creation', 'modification', 'moderation', 'archivage', 'restauration', 'revendication')",
-            name="action",
-        ),
+        CheckConstraint(PLACE_ACTION_CHECK, name="action"),
+        # The moderation queue starts from what members wrote.
+        Index("ix_place_revision_member", "place_id", "version", postgresql_where=text("actor_role = 'membre'")),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     place_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("place.id", ondelete="CASCADE"))
-    version: Mapped[int] = mapped_column(Integer)
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    action: Mapped[str] = mapped_column(String(16))
-    actor_key_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("api_key.id"), index=True)
-    actor_organisation_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
-    actor_role: Mapped[str | None] = mapped_column(String(8))
     moderation: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str | None] = mapped_column(Text)
-    changes: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'"))
-    snapshot: Mapped[dict] = mapped_column(JSONB)
+    subject_id = synonym("place_id")
+    state = synonym("moderation")

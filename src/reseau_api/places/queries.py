@@ -7,7 +7,6 @@ total is counted exactly up to EXACT_COUNT_LIMIT, then estimated by the planner 
 import csv
 import io
 import json
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -58,9 +57,13 @@ SORTS = {
 
 
 def default_sort(filters: PlaceFilters) -> str:
+    """Nearest first around `pres_de`; by relevance for `q`; nearest the centre of `bbox` (a map view):
+    each is an order the geography index walks, so a page reads `limit` rows however dense the box."""
     if filters.near is not None:
         return "distance"
-    return "pertinence" if filters.q else "nom"
+    if filters.q:
+        return "pertinence"
+    return "distance" if filters.bbox is not None else "nom"
 
 
 def _sort_key(sort: str, filters: PlaceFilters, p: Params) -> str:
@@ -69,9 +72,10 @@ def _sort_key(sort: str, filters: PlaceFilters, p: Params) -> str:
     if sort == "-maj_le":
         return "p.updated_at"
     if sort == "distance":
-        if filters.near is None:
-            raise InvalidParameter("tri", "tri=distance needs pres_de")
-        return f"ST_Distance(p.geom::geography, {filters.near_point(p)})"  # WGS 84 spheroid
+        origin = filters.origin_point(p)
+        if origin is None:
+            raise InvalidParameter("tri", "tri=distance needs pres_de or bbox")
+        return f"ST_Distance(p.geom::geography, {origin})"  # WGS 84 spheroid
     if not filters.q:
         raise InvalidParameter("tri", "tri=pertinence needs q")
     return filters.rank(p)
@@ -124,7 +128,7 @@ async def page(
         # The index orders by sphere distance (<->), the API by spheroid distance: they differ by up
         # to ~0.5 %. Take the next rows by KNN, then every row within 1 % beyond the farthest of them
         # (sphere, indexed), and order those by the true distance: exact, and still index-bound.
-        point = filters.near_point(p)
+        point = filters.origin_point(p)
         # Without the radius here: with it, the planner (which cannot estimate ST_DWithin) reads every
         # row within the radius and sorts them; without, it walks the index nearest-first and stops.
         # The radius still applies below.
@@ -209,30 +213,23 @@ def _csv_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
-async def csv_chunks(session: AsyncSession, filters: PlaceFilters, batch: int = 500) -> AsyncIterator[bytes]:
-    """The whole filtered set as CSV (UTF-8 with BOM for spreadsheets), streamed with a server cursor."""
+async def csv_body(session: AsyncSession, filters: PlaceFilters, *, max_rows: int | None = None) -> bytes | None:
+    """The whole filtered set as CSV (UTF-8 with BOM for spreadsheets), or None beyond `max_rows` places.
+
+    Read in one statement and built in memory, so that the connection goes back to the pool before the
+    first byte reaches the client: a slow reader holds no connection and no transaction.
+    """
     p = Params()
     where = " AND ".join(filters.conditions(p))
+    limit = "" if max_rows is None else f" LIMIT {int(max_rows) + 1}"
     raw = await raw_connection(session)
+    records = await raw.fetch(f"SELECT {_CSV_SELECT} FROM place p WHERE {where} ORDER BY p.sort_name, p.id{limit}",
+                              *p.values)
+    if max_rows is not None and len(records) > max_rows:
+        return None
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow(CSV_COLUMNS)
-    sql = f"SELECT {_CSV_SELECT} FROM place p WHERE {where} ORDER BY p.sort_name, p.id"
-    # A server-side cursor needs a transaction; SQLAlchemy may not have opened one on the driver yet.
-    transaction = None if raw.is_in_transaction() else raw.transaction(readonly=True)
-    if transaction is not None:
-        await transaction.start()
-    try:
-        count = 0
-        async for record in raw.cursor(sql, *p.values, prefetch=batch):
-            writer.writerow([_csv_value(v) for v in record.values()])
-            count += 1
-            if count % batch == 0:
-                yield buffer.getvalue().encode()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue().encode()
-    finally:
-        if transaction is not None:
-            await transaction.rollback()
+    writer.writerows([_csv_value(v) for v in record.values()] for record in records)
+    return buffer.getvalue().encode()

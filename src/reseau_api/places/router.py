@@ -4,40 +4,48 @@ import json
 from email.utils import format_datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from reseau_api.core.auth import OptionalMember
 from reseau_api.core.db import ReadSessionDep, SessionDep
+from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.geo import GeoJSONResponse
 from reseau_api.core.http import not_modified
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
-from reseau_api.opendata import jsonld
-from reseau_api.places import queries, service
+from reseau_api.core.params import reject_unknown_parameters
+from reseau_api.core.urls import absolute_url
+from reseau_api.places import jsonld, queries, service
 from reseau_api.places.dependencies import can_see
 from reseau_api.places.exceptions import PlaceNotFound
 from reseau_api.places.filters import PlaceFiltersDep, resolve_open_at
 from reseau_api.places.schemas import PlacePage, PlacePracticeRef, PlaceRead
-from reseau_api.practices import queries as practices_queries
+from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 
-router = APIRouter(prefix="/lieux", tags=["lieux"])
+router = APIRouter(prefix="/lieux", tags=["lieux"], dependencies=[Depends(reject_unknown_parameters)])
 
 LIST_CACHE = "public, max-age=60, stale-while-revalidate=300"
 DETAIL_CACHE = "public, max-age=60, stale-while-revalidate=300"
 PRIVATE_CACHE = "private, no-store"
 GEOJSON = "application/geo+json"
+# `f=csv` builds the filtered set in memory (then releases the database): a regional directory's filtered
+# set fits; the whole directory is the export file, built once per data version.
+MAX_CSV_ROWS = 20_000
 
 _LIST_DESCRIPTION = """\
 Published places matching every filter given (filters combine with AND; a repeated filter is OR within
 itself, except `services`, where every listed service is required).
 
-**Order** (`tri`): `distance` when `pres_de` is given, else `pertinence` when `q` is given, else `nom`.
+**Order** (`tri`): `distance` when `pres_de` is given, else `pertinence` when `q` is given, else
+`distance` from the centre of `bbox` when given (a map view fills from its middle, and a page reads only
+its own rows however dense the box), else `nom`. `tri=distance` measures from `pres_de`, else the `bbox` centre.
 **Pages**: `limit` items (default 20, max 200); follow `next` (or the `Link: rel="next"` header) to walk
 every match exactly once. `total` is exact up to 1,000, then an estimate (`total_estime: true`).
 
 **Formats**: JSON by default; GeoJSON (RFC 7946, lon/lat, 6 decimals) with `f=geojson` or
-`Accept: application/geo+json`; CSV of the whole filtered set (no paging, UTF-8 with BOM) with `f=csv`.
+`Accept: application/geo+json`; CSV of the whole filtered set (no paging, UTF-8 with BOM) with `f=csv`,
+up to 20,000 places (more is a 400: narrow the filters or use `/v1/export/lieux.csv`); `tri`, `limit` and
+`curseur` have no effect on CSV and are refused there.
 """
 
 
@@ -71,17 +79,24 @@ async def list_places(
     f: Annotated[Literal["json", "geojson", "csv"] | None, Query(description="Output format")] = None,
 ) -> Response:
     output = _wants(request, f)
+    if output == "csv":  # the whole filtered set, in name order: paging and order would have no effect
+        for name, value in (("tri", tri), ("limit", request.query_params.get("limit")), ("curseur", curseur)):
+            if value is not None:
+                raise InvalidParameter(name, "has no effect on CSV (the whole filtered set, by name)")
     filters = await resolve_open_at(session, filters)
     if output == "csv":
-        return StreamingResponse(
-            queries.csv_chunks(session, filters), media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="lieux.csv"', "Cache-Control": LIST_CACHE},
-        )
+        body = await queries.csv_body(session, filters, max_rows=MAX_CSV_ROWS)
+        if body is None:
+            raise InvalidParameter("f", f"more than {MAX_CSV_ROWS:,} places match: narrow the filters, or "
+                                        "download the whole directory from /v1/export/lieux.csv")
+        return Response(body, media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="lieux.csv"',
+                                 "Cache-Control": LIST_CACHE, "Vary": "Accept"})
     sort = tri or queries.default_sort(filters)
     result = await queries.page(session, filters, sort=sort, limit=limit, cursor=curseur,
                                 geojson=output == "geojson")
-    link = next_url(request.url, result.next_cursor) if result.next_cursor else None
-    headers = {"Cache-Control": LIST_CACHE, **link_header(link)}
+    link = next_url(request, result.next_cursor) if result.next_cursor else None
+    headers = {"Cache-Control": LIST_CACHE, "Vary": "Accept", **link_header(link)}  # format from Accept
     next_json = json.dumps(link)
     if output == "geojson":
         links = f',"links":[{{"href":{next_json},"rel":"next","type":"{GEOJSON}"}}]' if link else ',"links":[]'
@@ -125,16 +140,16 @@ async def get_place(
     if place is None or not can_see(member, place):
         raise PlaceNotFound(id_or_slug)
     linked_data = jsonld.wanted(request.headers.get("accept"))
-    practices = [] if linked_data else await practices_queries.published_for_place(session, place.id)
+    practices = [] if linked_data else await service.practices_of(session, place.id)
     etag = jsonld.etag(place) if linked_data else service.detail_etag(place, practices)
     # Only published records may sit in shared caches; the others are for their owners' eyes.
     headers = {"ETag": etag, "Last-Modified": format_datetime(place.updated_at, usegmt=True),
-               "Cache-Control": DETAIL_CACHE if place.moderation == "publie" else PRIVATE_CACHE,
+               "Cache-Control": DETAIL_CACHE if PLACE_WORKFLOW.is_public(place.moderation) else PRIVATE_CACHE,
                "Vary": "Accept"}
     if not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     if linked_data:
-        url = str(request.url_for("get_place", id_or_slug=str(place.id)))
+        url = absolute_url(request, f"/v1/lieux/{place.id}")
         document = await jsonld.place_json_ld(session, place, url=url)
         return Response(json.dumps(document, ensure_ascii=False), media_type=jsonld.MEDIA_TYPE, headers=headers)
     read = service.to_read(place)

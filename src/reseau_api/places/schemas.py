@@ -7,8 +7,7 @@ Write schemas forbid unknown fields, so that a server-managed field sent by a cl
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from typing import Annotated, Literal
 from uuid import UUID
 
 from opening_hours import OpeningHours, ParserError
@@ -18,14 +17,13 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
-    GetJsonSchemaHandler,
-    create_model,
     model_validator,
 )
 
-from reseau_api.core.config import get_settings
 from reseau_api.core.validation import WriteModel
+from reseau_api.editorial.schemas import FieldChange, RevisionAction, RevisionAuthor, all_optional
 from reseau_api.places import vocabulary as vocab
+from reseau_api.shared.types import DepartmentCode, Phone, WebUrl, unique_items
 
 PlaceType = Literal[tuple(vocab.PLACE_TYPES)]  # type: ignore[valid-type]
 Service = Literal[tuple(vocab.SERVICES)]  # type: ignore[valid-type]
@@ -34,25 +32,8 @@ ProjectKind = Literal[tuple(vocab.PROJECT_KINDS)]  # type: ignore[valid-type]
 Audience = Literal[tuple(vocab.AUDIENCES)]  # type: ignore[valid-type]
 Moderation = Literal[tuple(vocab.MODERATION_STATES)]  # type: ignore[valid-type]
 
-_PHONE = re.compile(r"^(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}$")
 _POSTCODE = re.compile(r"^\d{5}$")
 _INSEE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
-
-
-def web_url(value: str) -> str:
-    """Only absolute http(s) URLs: `javascript:`, `data:`, `file:` and the like are refused."""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
-        raise ValueError("must be an absolute http:// or https:// URL")
-    return value
-
-
-def french_phone(value: str) -> str:
-    if not _PHONE.match(value.strip()):
-        raise ValueError("must be a French phone number, e.g. 05 61 00 00 00 or +33 5 61 00 00 00")
-    digits = re.sub(r"\D", "", value)
-    national = "0" + digits[2:] if digits.startswith("33") else digits
-    return " ".join(national[i:i + 2] for i in range(0, 10, 2))
 
 
 def opening_hours_expression(value: str) -> str:
@@ -63,38 +44,6 @@ def opening_hours_expression(value: str) -> str:
     return value
 
 
-def unique_items(values: list[str]) -> list[str]:
-    if len(set(values)) != len(values):
-        raise ValueError("items must be unique")
-    return values
-
-
-def in_region(value: str) -> str:
-    """The department must be one of the region's, read from the settings at validation time."""
-    codes = get_settings().region_departements
-    if value not in codes:
-        raise ValueError(f"department {value} is outside the configured region ({', '.join(codes)})")
-    return value
-
-
-class _RegionEnum:
-    """Documents the region's departments as an enum, from the settings when the schema is generated."""
-
-    def __get_pydantic_json_schema__(self, core_schema: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
-        schema = handler(core_schema)
-        schema["enum"] = list(get_settings().region_departements)
-        return schema
-
-    def __hash__(self) -> int:
-        return hash(type(self))
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _RegionEnum)
-
-
-DepartmentCode = Annotated[str, AfterValidator(in_region), _RegionEnum()]
-WebUrl = Annotated[str, Field(max_length=500), AfterValidator(web_url)]
-Phone = Annotated[str, Field(max_length=20), AfterValidator(french_phone)]
 OpeningHoursText = Annotated[str, Field(max_length=500, examples=["Mo-Fr 09:00-18:00; PH off"]),
                              AfterValidator(opening_hours_expression)]
 Euros = Annotated[Decimal, Field(ge=0, le=100000, decimal_places=2, allow_inf_nan=False)]
@@ -244,67 +193,21 @@ class PlacePage(BaseModel):
 # --- Editing by members (JSON Merge Patch, moderation, history) ---
 
 
-def _all_optional(model: type[BaseModel], name: str, doc: str, **overrides: Any) -> type[BaseModel]:
-    """A copy of `model` where every field may be omitted or null: the shape of an RFC 7396 patch.
-
-    Field types and constraints are kept, so type errors point at the field; the merged result is then
-    validated by the full model, which applies every rule (required fields, cross-field checks).
-    """
-    fields: dict[str, Any] = {}
-    for field_name, info in model.model_fields.items():
-        annotation = overrides.get(field_name) or info.annotation
-        if field_name not in overrides and info.metadata:
-            annotation = Annotated[(annotation, *info.metadata)]  # type: ignore[misc]
-        fields[field_name] = (annotation | None, Field(default=None, description=info.description))
-    patch = create_model(name, __base__=WriteModel, **fields)
-    patch.__doc__ = doc
-    return patch
-
-
-PositionPatch = _all_optional(Position, "PositionPatch", "Position fields to change.")
-TeleworkPatch = _all_optional(Telework, "TeleworkPatch", "Telework fields to change; the others are kept.")
-PlacePatch = _all_optional(
+PositionPatch = all_optional(Position, "PositionPatch", "Position fields to change.")
+TeleworkPatch = all_optional(Telework, "TeleworkPatch", "Telework fields to change; the others are kept.")
+PlacePatch = all_optional(
     PlaceWrite, "PlacePatch",
     "A JSON Merge Patch (RFC 7396) of a place: send only the fields to change; `null` removes a field "
     "(back to its default). Nested objects (`teletravail`, `position`) are merged; lists are replaced.",
     position=PositionPatch, teletravail=TeleworkPatch,
 )
 
-ModerationDecisionCode = Literal["publier", "rejeter"]
-
-
-class ModerationDecision(WriteModel):
-    """An animator's decision on the current version of a place."""
-
-    decision: ModerationDecisionCode = Field(description="`publier` makes it public; `rejeter` hides it")
-    motif: str | None = Field(default=None, min_length=3, max_length=2000,
-                              description="Reason, shown to the owner in the history; required to reject")
-
-    @model_validator(mode="after")
-    def rejection_has_a_reason(self) -> "ModerationDecision":
-        if self.decision == "rejeter" and not self.motif:
-            raise ValueError("a rejection needs a `motif`")
-        return self
-
-
-class RevisionAuthor(BaseModel):
-    cle: str | None = Field(description="Prefix of the API key used; null for the command line or an import")
-    role: str | None
-    organisation: UUID | None
-
-
-class FieldChange(BaseModel):
-    champ: str = Field(description="Field name; nested telework fields read `teletravail.<field>`")
-    avant: Any
-    apres: Any
-
-
 class PlaceRevisionRead(BaseModel):
     """One recorded change of a place."""
 
     version: int = Field(description="Version of the place after this change (ETag `\"<id>-v<version>\"`)")
     date: datetime
-    action: Literal["creation", "modification", "moderation", "archivage", "restauration", "revendication"]
+    action: RevisionAction | Literal["revendication"]
     moderation: Moderation = Field(description="Moderation state after the change")
     motif: str | None
     auteur: RevisionAuthor

@@ -2,12 +2,10 @@
 between the French API fields and the columns."""
 
 import hashlib
-import re
-import unicodedata
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from geoalchemy2 import WKTElement
 from opening_hours import OpeningHours
@@ -16,12 +14,23 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.core.geo import SRID
+from reseau_api.editorial import slugs
 from reseau_api.places.exceptions import PositionOutsideDepartment
 from reseau_api.places.models import Place
 from reseau_api.places.schemas import PlaceRead, PlaceWrite, Position, Telework
+from reseau_api.places.states import WORKFLOW
+from reseau_api.shared.time import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
 PRACTICES_TAG_SEPARATOR = ".bp-"
+
+# What a place's detail lists from domains above places (good practices register their query here at
+# import), so that places imports none of them: (session, place id) -> rows with id, slug, title, version.
+LinkedRecords = Callable[[AsyncSession, uuid.UUID], Awaitable[list[Any]]]
+linked_practices: LinkedRecords | None = None
+
+
+async def practices_of(session: AsyncSession, place_id: uuid.UUID) -> list[Any]:
+    return await linked_practices(session, place_id) if linked_practices is not None else []
 DEPARTMENT_TOLERANCE_M = 2000
 
 # API field -> column, for the flat fields; nested ones are mapped below.
@@ -100,7 +109,7 @@ async def get(session: AsyncSession, key: str, *, published_only: bool = True) -
         condition = Place.slug == key
     query = select(Place).where(condition)
     if published_only:
-        query = query.where(Place.moderation == "publie")
+        query = query.where(WORKFLOW.public_sql(Place.moderation))
     return (await session.execute(query)).scalar_one_or_none()
 
 
@@ -119,31 +128,17 @@ async def check_position(session: AsyncSession, departement: str, position: Posi
         raise PositionOutsideDepartment(departement, round(distance))
 
 
-def slugify(value: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:100] or "lieu"
-
-
-async def unique_slug(session: AsyncSession, name: str, commune: str | None) -> str:
-    base = slugify(name)
-    candidates = [base]
-    if commune and slugify(commune) not in base:
-        candidates.append(f"{base}-{slugify(commune)}")
-    candidates += [f"{candidates[-1]}-{n}" for n in range(2, 50)]
-    taken = set((await session.execute(
-        select(Place.slug).where(Place.slug.in_(candidates))
-    )).scalars())
-    return next(c for c in candidates if c not in taken)
-
-
 async def create(
-    session: AsyncSession, data: PlaceWrite, *, moderation: str = "a_valider",
+    session: AsyncSession, data: PlaceWrite, *, moderation: str = WORKFLOW.pending,
     organisation_id: uuid.UUID | None = None, source: str | None = None, source_id: str | None = None,
 ) -> Place:
-    """Validate against the department, then insert. Flushes; the caller's use case commits."""
+    """Validate against the department, then insert, without history (demo data and tests; the API and
+    the import go through the editorial kernel). Flushes; the caller commits."""
     await check_position(session, data.departement, data.position)
+    slug = await slugs.allocate(session, Place, [data.nom, data.commune], public=WORKFLOW.is_public(moderation),
+                                fallback="lieu")
     place = Place(
-        slug=await unique_slug(session, data.nom, data.commune), moderation=moderation,
+        slug=slug, moderation=moderation,
         organisation_id=organisation_id, source=source, source_id=source_id, **to_columns(data),
     )
     session.add(place)

@@ -3,6 +3,10 @@
 Codes are stable identifiers (stored as is); labels may be reworded without a migration.
 """
 
+from reseau_api.shared.vocabulary import PROJECT_KINDS
+
+__all__ = ["PROJECT_KINDS"]
+
 PLACE_TYPES: dict[str, str] = {
     "coworking": "Coworking",
     "fablab": "Fablab",
@@ -43,11 +47,6 @@ STATUSES: dict[str, str] = {
     "ouvert": "Ouvert",
     "en_projet": "En projet",
     "ferme": "Fermé",
-}
-
-PROJECT_KINDS: dict[str, str] = {
-    "creation": "Création",
-    "extension": "Extension",
 }
 
 AUDIENCES: dict[str, str] = {

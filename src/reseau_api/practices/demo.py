@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reseau_api.members.models import Organisation
 from reseau_api.places.demo import CENSUS_SOURCE
 from reseau_api.places.models import Place
+from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 from reseau_api.practices import service
 from reseau_api.practices.models import Practice
 from reseau_api.practices.schemas import PracticeWrite
@@ -158,7 +159,7 @@ async def load_practices(session: AsyncSession, only_if_empty: bool) -> str:
     census_ids = {i for _, ids in DEMO_PRACTICES for i in ids}
     places = dict((await session.execute(
         select(Place.source_id, Place.id).where(Place.source == CENSUS_SOURCE, Place.source_id.in_(census_ids),
-                                                Place.moderation == "publie")
+                                                PLACE_WORKFLOW.public_sql(Place.moderation))
     )).all())
     existing = set((await session.execute(
         select(Practice.title).where(Practice.organisation_id == organisation.id))).scalars())

@@ -1,4 +1,4 @@
-from reseau_api.core.errors import Conflict, InvalidBody, NotFound
+from reseau_api.core.errors import InvalidBody, NotFound
 
 
 class PracticeNotFound(NotFound):
@@ -12,6 +12,8 @@ class UnknownPlaces(InvalidBody):
                           for i in indexes])
 
 
-class PracticeArchived(Conflict):
-    def __init__(self) -> None:
-        super().__init__("This good practice is archived and read-only; an admin can publish it again.")
+class ForeignPlaces(InvalidBody):
+    def __init__(self, indexes: list[int]) -> None:
+        super().__init__([{"in": "body", "pointer": f"/lieux/{i}",
+                           "detail": "a member links good practices to its own organisation's places only"}
+                          for i in indexes])

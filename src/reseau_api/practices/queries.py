@@ -13,9 +13,15 @@ from reseau_api.core.db import raw_connection
 from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.pagination import decode_cursor, encode_cursor
 from reseau_api.core.sql import Params
+from reseau_api.places import service as places_service
+from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
+from reseau_api.practices.states import WORKFLOW
 
 FEED_SIZE = 50
 PLACE_PRACTICES_LIMIT = 100
+
+PUBLIC = WORKFLOW.public_sql("b.status")
+PLACE_PUBLIC = PLACE_WORKFLOW.public_sql("pl.moderation")
 
 
 @dataclass
@@ -38,7 +44,7 @@ class PracticeFilters:
 
     def conditions(self, p: Params) -> list[str]:
         """SQL conditions on `practice b`; published practices only."""
-        where = ["b.status = 'publiee'"]
+        where = [PUBLIC]
         if self.q:
             where.append(f"b.search_vector @@ {self.tsquery(p)}")
         if self.themes:
@@ -56,16 +62,16 @@ class PracticeFilters:
         if place_conditions:
             where.append(
                 "EXISTS (SELECT 1 FROM practice_place pp JOIN place pl ON pl.id = pp.place_id "
-                f"WHERE pp.practice_id = b.id AND pl.moderation = 'publie' AND {' AND '.join(place_conditions)})"
+                f"WHERE pp.practice_id = b.id AND {PLACE_PUBLIC} AND {' AND '.join(place_conditions)})"
             )
         return where
 
 
-_PLACES_JSON = """coalesce((
+_PLACES_JSON = f"""coalesce((
     SELECT json_agg(json_build_object('id', pl.id, 'slug', pl.slug, 'nom', pl.name,
                                       'departement', pl.department_code) ORDER BY pl.sort_name, pl.id)
     FROM practice_place pp JOIN place pl ON pl.id = pp.place_id
-    WHERE pp.practice_id = b.id AND pl.moderation = 'publie'), '[]'::json)"""
+    WHERE pp.practice_id = b.id AND {PLACE_PUBLIC}), '[]'::json)"""
 _ITEM_JSON = f"""json_build_object(
     'id', b.id, 'slug', b.slug, 'titre', b.title, 'resume', b.summary, 'thematiques', b.themes,
     'lieux', {_PLACES_JSON}, 'organisation', b.organisation_id, 'publiee_le', b.published_at,
@@ -129,11 +135,11 @@ async def page(session: AsyncSession, filters: PracticeFilters, *, limit: int, c
     return Page([r["body"] for r in rows[:limit]], total, next_cursor)
 
 
-FEED_ENTRIES = text("""
+FEED_ENTRIES = text(f"""
     SELECT b.id, b.slug, b.title, b.summary, b.content_html, b.themes, b.published_at, b.updated_at,
            b.version, o.name AS organisation
     FROM practice b LEFT JOIN organisation o ON o.id = b.organisation_id
-    WHERE b.status = 'publiee'
+    WHERE {PUBLIC}
     ORDER BY b.published_at DESC, b.id DESC
     LIMIT :limit
 """)
@@ -144,10 +150,10 @@ async def feed_entries(session: AsyncSession) -> list[Any]:
     return list((await session.execute(FEED_ENTRIES, {"limit": FEED_SIZE})).all())
 
 
-PLACE_PRACTICES = text("""
+PLACE_PRACTICES = text(f"""
     SELECT b.id, b.slug, b.title, b.version
     FROM practice_place pp JOIN practice b ON b.id = pp.practice_id
-    WHERE pp.place_id = :place_id AND b.status = 'publiee'
+    WHERE pp.place_id = :place_id AND {PUBLIC}
     ORDER BY b.published_at DESC, b.id DESC
     LIMIT :limit
 """)
@@ -157,3 +163,6 @@ async def published_for_place(session: AsyncSession, place_id: uuid.UUID) -> lis
     """The published practices of a place (id, slug, title, version), newest first, at most 100."""
     return list((await session.execute(
         PLACE_PRACTICES, {"place_id": place_id, "limit": PLACE_PRACTICES_LIMIT})).all())
+
+
+places_service.linked_practices = published_for_place  # a place's detail lists its published practices

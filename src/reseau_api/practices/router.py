@@ -1,39 +1,34 @@
 """Good practices: public reads (list, detail, Atom feed) and members' edits, moderation and history.
 
-HTTP only: rules live in `editing.py` (use cases) and `dependencies.py` (visibility, ownership).
+HTTP only. The write and history routes are the editorial kernel's (editorial/routes.py), declared by
+`editorial.py`; visibility and ownership are in `dependencies.py`.
 """
 
 import json
 import uuid
 from email.utils import format_datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response
 
-from reseau_api.core.auth import AdminMember, WriteMember
 from reseau_api.core.db import SessionDep
-from reseau_api.core.errors import Forbidden, InvalidParameter
 from reseau_api.core.http import not_modified
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
-from reseau_api.geo import links
-from reseau_api.members import service as members_service
-from reseau_api.places.dependencies import IfMatchDep, merge_patch_body
-from reseau_api.places.schemas import DepartmentCode
-from reseau_api.practices import editing, feed, history, queries
+from reseau_api.core.urls import absolute_url
+from reseau_api.editorial.routes import editing_router
+from reseau_api.practices import feed, queries
 from reseau_api.practices import service as practices_service
-from reseau_api.practices.dependencies import OwnedPractice, VisiblePractice
+from reseau_api.practices.dependencies import VisiblePractice
+from reseau_api.practices.editorial import PRACTICES
 from reseau_api.practices.models import Practice
 from reseau_api.practices.queries import PracticeFilters
 from reseau_api.practices.schemas import (
-    ModerationDecision,
     PracticePage,
-    PracticePatch,
     PracticeRead,
-    PracticeRevisionPage,
-    PracticeWrite,
     Theme,
 )
+from reseau_api.shared.types import DepartmentCode
 
 router = APIRouter(tags=["bonnes-pratiques"])
 
@@ -75,7 +70,7 @@ async def list_practices(
     one in the content), else newest published first. Pages: `limit` (default 20, max 200) and the
     `next` link (also in the `Link` header), as for `/v1/lieux`; `total` is exact."""
     result = await queries.page(session, filters, limit=limit, cursor=curseur)
-    link = next_url(request.url, result.next_cursor) if result.next_cursor else None
+    link = next_url(request, result.next_cursor) if result.next_cursor else None
     body = (f'{{"items":[{",".join(result.items)}],"total":{result.total},"total_estime":false,'
             f'"next":{json.dumps(link)}}}')
     return Response(body, media_type="application/json",
@@ -96,7 +91,7 @@ async def get_practices_feed(request: Request, session: SessionDep) -> Response:
     headers = {"ETag": tag, "Cache-Control": PUBLIC_CACHE}
     if not_modified(request, tag):
         return Response(status_code=304, headers=headers)
-    base = f"{links.base_url(request)}/v1{BASE}"  # RESEAU_PUBLIC_BASE_URL behind a proxy
+    base = absolute_url(request, f"/v1{BASE}")  # RESEAU_PUBLIC_BASE_URL behind a proxy
     document = feed.build(entries, self_url=base + ".atom", alternate_url=base, entry_base_url=base)
     return Response(document, media_type=feed.MEDIA_TYPE, headers=headers)
 
@@ -119,123 +114,11 @@ async def get_practice(
     and archived practices; anyone else gets 404 for those."""
     tag = practices_service.etag(practice)
     headers = {"ETag": tag, "Last-Modified": format_datetime(practice.updated_at, usegmt=True),
-               "Cache-Control": PUBLIC_CACHE if practice.status == "publiee" else PRIVATE_CACHE}
+               "Cache-Control": PUBLIC_CACHE if PRACTICES.workflow.is_public(practice.status) else PRIVATE_CACHE}
     if not_modified(request, tag):
         return Response(status_code=304, headers=headers)
     return Response((await _read(session, practice)).model_dump_json(), media_type="application/json",
                     headers=headers)
 
 
-async def _answer(session: SessionDep, response: Response, practice: Practice) -> PracticeRead:
-    response.headers["ETag"] = practices_service.etag(practice)
-    response.headers["Cache-Control"] = PRIVATE_CACHE
-    return await _read(session, practice)
-
-
-@router.post(
-    BASE, response_model=PracticeRead, status_code=status.HTTP_201_CREATED, summary="Create a good practice",
-    responses={201: {"headers": {**_ETAG_HEADER, "Location": {"schema": {"type": "string"}}}},
-               **problem_responses(400, 401, 403, 429)},
-)
-async def create_practice(
-    member: WriteMember, data: PracticeWrite, session: SessionDep, response: Response,
-    publier: Annotated[bool, Query(description="Admins only: publish at once instead of `brouillon`")] = False,
-    organisation: Annotated[uuid.UUID | None, Query(description="Admins only: the author organisation")] = None,
-) -> PracticeRead:
-    """Create a good practice. A member's practice belongs to its organisation and is a `brouillon` until
-    an admin publishes it; an admin may name the organisation and publish at once (`publier=true`).
-    `lieux` must be published places. Server-managed fields (`id`, `slug`, `statut`, `organisation`,
-    dates, `version`, `contenu_html`) cannot be sent: 422 naming the field."""
-    if not member.is_admin and (publier or organisation is not None):
-        name = "publier" if publier else "organisation"
-        raise Forbidden(f"Only admins may set `{name}`: a member's good practice belongs to its organisation "
-                        "and is published after moderation.")
-    owner = organisation if member.is_admin else member.organisation_id
-    if organisation is not None and await members_service.get(session, organisation) is None:
-        raise InvalidParameter("organisation", f"no organisation with id {organisation}")
-    practice = await editing.create(session, data, actor=member, organisation_id=owner, publish=publier)
-    response.headers["Location"] = f"/v1{BASE}/{practice.id}"
-    return await _answer(session, response, practice)
-
-
-@router.patch(
-    BASE + "/{id_or_slug}", response_model=PracticeRead, summary="Edit a good practice (JSON Merge Patch)",
-    dependencies=[Depends(merge_patch_body)],
-    responses={200: {"headers": _ETAG_HEADER}, **problem_responses(400, 401, 403, 404, 409, 412, 415, 428, 429)},
-)
-async def update_practice(
-    member: WriteMember, practice: OwnedPractice, precondition: IfMatchDep, session: SessionDep,
-    response: Response,
-    patch: Annotated[PracticePatch, Body(media_type="application/merge-patch+json")],  # type: ignore[valid-type]
-) -> PracticeRead:
-    """Change some fields (RFC 7396, `application/merge-patch+json` or `application/json`), with `If-Match`
-    (missing → 428, stale → 412 with the current version). The merged result is validated as a whole and
-    its HTML re-rendered. A member's edit of a published practice stays published and is recorded in the
-    history (admins can restore an earlier version)."""
-    changes: dict[str, Any] = patch.model_dump(exclude_unset=True, mode="json")
-    practice = await editing.update(session, practice, changes, actor=member, if_match=precondition)
-    return await _answer(session, response, practice)
-
-
-@router.delete(
-    BASE + "/{id_or_slug}", response_model=PracticeRead, summary="Archive a good practice",
-    responses={200: {"headers": _ETAG_HEADER}, **problem_responses(400, 401, 403, 404, 409, 412, 428, 429)},
-)
-async def archive_practice(
-    member: WriteMember, practice: OwnedPractice, precondition: IfMatchDep, session: SessionDep,
-    response: Response,
-) -> PracticeRead:
-    """Archive (soft delete, `If-Match` required): it leaves the list, the feed and places' details; the
-    record and its history are kept. An admin can publish it again."""
-    practice = await editing.archive(session, practice, actor=member, if_match=precondition)
-    return await _answer(session, response, practice)
-
-
-@router.post(
-    BASE + "/{id_or_slug}/moderation", response_model=PracticeRead, summary="Publish or reject a good practice",
-    responses={200: {"headers": _ETAG_HEADER}, **problem_responses(400, 401, 403, 404, 409, 412, 428, 429)},
-)
-async def moderate_practice(
-    member: AdminMember, practice: VisiblePractice, decision: ModerationDecision, precondition: IfMatchDep,
-    session: SessionDep, response: Response,
-) -> PracticeRead:
-    """Admins only. `publier` makes the version named by `If-Match` public (`publiee`, also un-archives);
-    `rejeter` (with a `motif`, shown to the owner as `motif_moderation` and in the history) sends a draft or
-    a published practice back to `brouillon`."""
-    practice = await editing.moderate(session, practice, decision, actor=member, if_match=precondition)
-    return await _answer(session, response, practice)
-
-
-@router.get(
-    BASE + "/{id_or_slug}/historique", response_model=PracticeRevisionPage, summary="History of a good practice",
-    responses=problem_responses(400, 401, 403, 404),
-)
-async def list_practice_revisions(
-    practice: OwnedPractice, session: SessionDep, request: Request, response: Response,
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 50,
-    avant: Annotated[int | None, Query(ge=1, le=1_000_000_000, description="Only versions older than this one")]
-    = None,
-) -> PracticeRevisionPage:
-    """Every recorded change, newest first: version, date, author (key prefix, role, organisation),
-    action, status, reason, and each changed field with its old and new value. Owner and admins."""
-    items = await history.list_revisions(session, practice.id, limit=limit, before=avant)
-    next_link = (str(request.url.include_query_params(limit=limit, avant=items[-1].version))
-                 if len(items) == limit and items[-1].version > 1 else None)
-    response.headers["Cache-Control"] = PRIVATE_CACHE
-    return PracticeRevisionPage(items=items, next=next_link)
-
-
-@router.post(
-    BASE + "/{id_or_slug}/historique/{version}/restauration", response_model=PracticeRead,
-    summary="Restore an earlier version of a good practice",
-    responses={200: {"headers": _ETAG_HEADER}, **problem_responses(400, 401, 403, 404, 409, 412, 428, 429)},
-)
-async def restore_practice_revision(
-    member: AdminMember, practice: VisiblePractice, precondition: IfMatchDep, session: SessionDep,
-    response: Response,
-    version: Annotated[int, Path(ge=1, le=1_000_000_000, description="The version to bring back")],
-) -> PracticeRead:
-    """Admins only. The content of `version` becomes current again, as a new version (recorded as a
-    `restauration`); the status is unchanged. `If-Match` names the version it replaces."""
-    practice = await editing.restore(session, practice, version, actor=member, if_match=precondition)
-    return await _answer(session, response, practice)
+router.include_router(editing_router(PRACTICES))  # create, edit, archive, moderate, history, restore

@@ -7,15 +7,9 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, Field
 
 from reseau_api.core.validation import WriteModel
-from reseau_api.places.schemas import (
-    FieldChange,
-    ModerationDecision,
-    RevisionAuthor,
-    WebUrl,
-    _all_optional,
-    unique_items,
-)
+from reseau_api.editorial.schemas import FieldChange, ModerationDecision, RevisionAction, RevisionAuthor, all_optional
 from reseau_api.practices import vocabulary as vocab
+from reseau_api.shared.types import WebUrl, unique_items
 
 Theme = Literal[tuple(vocab.THEMES)]  # type: ignore[valid-type]
 PracticeStatus = Literal[tuple(vocab.STATUSES)]  # type: ignore[valid-type]
@@ -43,7 +37,7 @@ class PracticeWrite(WriteModel):
         default_factory=list, max_length=MAX_URLS, description="Attachments (documents, images) as http/https URLs")
 
 
-PracticePatch = _all_optional(
+PracticePatch = all_optional(
     PracticeWrite, "PracticePatch",
     "A JSON Merge Patch (RFC 7396) of a good practice: send only the fields to change; `null` resets a "
     "list field to empty (required fields cannot be removed). Lists are replaced, not merged.",
@@ -116,7 +110,7 @@ class PracticeRevisionRead(BaseModel):
 
     version: int
     date: datetime
-    action: Literal["creation", "modification", "moderation", "archivage", "restauration"]
+    action: RevisionAction
     statut: PracticeStatus = Field(description="Status after the change")
     motif: str | None
     auteur: RevisionAuthor

@@ -7,12 +7,17 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reseau_api.core.auth import Member
+from reseau_api.editorial import slugs
 from reseau_api.places.models import Place
-from reseau_api.places.service import slugify
+from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 from reseau_api.practices import rendering
-from reseau_api.practices.exceptions import UnknownPlaces
+from reseau_api.practices.exceptions import ForeignPlaces, UnknownPlaces
 from reseau_api.practices.models import Practice, PracticePlace
 from reseau_api.practices.schemas import PlaceRef, PracticeRead, PracticeWrite
+from reseau_api.practices.states import WORKFLOW
+
+PLACE_PUBLIC = PLACE_WORKFLOW.public_sql(Place.moderation)
 
 # API field -> column, for the fields stored on the practice row (`lieux` lives in practice_place).
 _FIELDS = {"titre": "title", "resume": "summary", "contenu": "content_md", "thematiques": "themes",
@@ -38,7 +43,7 @@ async def places_of(session: AsyncSession, practice_id: uuid.UUID) -> list[Place
     rows = (await session.execute(
         select(Place.id, Place.slug, Place.name, Place.department_code)
         .join(PracticePlace, PracticePlace.place_id == Place.id)
-        .where(PracticePlace.practice_id == practice_id, Place.moderation == "publie")
+        .where(PracticePlace.practice_id == practice_id, PLACE_PUBLIC)
         .order_by(Place.sort_name, Place.id)
     )).all()
     return [PlaceRef(id=r.id, slug=r.slug, nom=r.name, departement=r.department_code) for r in rows]
@@ -77,34 +82,36 @@ def apply(practice: Practice, data: PracticeWrite) -> None:
     practice.content_html = rendering.render(data.contenu)
 
 
-async def set_places(session: AsyncSession, practice: Practice, ids: list[uuid.UUID]) -> None:
-    """Replace the practice's places; each must be a published place (else 422 naming `/lieux/<i>`)."""
+async def set_places(session: AsyncSession, practice: Practice, ids: list[uuid.UUID], *,
+                     actor: Member | None = None) -> None:
+    """Replace the practice's places; each must be a published place (else 422 naming `/lieux/<i>`), and
+    a member may only add its own organisation's places (a practice shows on every place it names)."""
+    linked = set(await place_ids(session, practice.id)) if practice.id else set()
     if ids:
-        found = set((await session.execute(
-            select(Place.id).where(Place.id.in_(ids), Place.moderation == "publie")
-        )).scalars())
-        missing = [i for i, place_id in enumerate(ids) if place_id not in found]
+        rows = {r.id: r.organisation_id for r in (await session.execute(
+            select(Place.id, Place.organisation_id).where(Place.id.in_(ids), PLACE_PUBLIC)
+        )).all()}
+        missing = [i for i, place_id in enumerate(ids) if place_id not in rows]
         if missing:
             raise UnknownPlaces(missing)
+        if actor is not None and not actor.is_admin:
+            foreign = [i for i, place_id in enumerate(ids)
+                       if place_id not in linked and rows[place_id] != actor.organisation_id]
+            if foreign:
+                raise ForeignPlaces(foreign)
     await session.execute(delete(PracticePlace).where(PracticePlace.practice_id == practice.id))
     session.add_all([PracticePlace(practice_id=practice.id, place_id=place_id) for place_id in ids])
     await session.flush()
 
 
-async def unique_slug(session: AsyncSession, title: str) -> str:
-    base = slugify(title)
-    candidates = [base] + [f"{base}-{n}" for n in range(2, 100)]
-    taken = set((await session.execute(select(Practice.slug).where(Practice.slug.in_(candidates)))).scalars())
-    free = next((c for c in candidates if c not in taken), None)
-    return free or f"{base[:80]}-{uuid.uuid4().hex[:8]}"
-
-
 async def create(
     session: AsyncSession, data: PracticeWrite, *, organisation_id: uuid.UUID | None, publish: bool,
 ) -> Practice:
-    """Insert a practice (draft, or published at once) with its places. Flushes; the caller commits."""
-    practice = Practice(slug=await unique_slug(session, data.titre), organisation_id=organisation_id,
-                        status="publiee" if publish else "brouillon", published_at=func.now() if publish else None)
+    """Insert a practice without history (demo data and tests; the API goes through the editorial kernel)."""
+    state = WORKFLOW.public if publish else WORKFLOW.pending
+    practice = Practice(slug=await slugs.allocate(session, Practice, [data.titre], public=publish,
+                                                  fallback="bonne-pratique"),
+                        organisation_id=organisation_id, status=state, published_at=func.now() if publish else None)
     apply(practice, data)
     session.add(practice)
     await session.flush()

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.places import vocabulary as vocab
 from reseau_api.places.models import Place
-from reseau_api.places.service import PARIS
+from reseau_api.shared.time import PARIS
 from reseau_api.territories.models import Departement
 
 MEDIA_TYPE = "application/ld+json"

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reseau_api.opendata import jsonld
+from reseau_api.places import jsonld
 from tests.factories import make_place
 from tests.opendata.conftest import DATA
 

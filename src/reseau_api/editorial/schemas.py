@@ -1,0 +1,117 @@
+"""Wire models every editable resource shares: patches, moderation decisions, history, the queue."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field, create_model, model_validator
+
+from reseau_api.core.validation import WriteModel
+
+RevisionAction = Literal["creation", "modification", "moderation", "archivage", "restauration"]
+
+
+def all_optional(model: type[BaseModel], name: str, doc: str, **overrides: Any) -> type[BaseModel]:
+    """A copy of `model` where every field may be omitted or null: the shape of an RFC 7396 patch.
+
+    Field types and constraints are kept, so type errors point at the field; the merged result is then
+    validated by the full model, which applies every rule (required fields, cross-field checks).
+    """
+    fields: dict[str, Any] = {}
+    for field_name, info in model.model_fields.items():
+        annotation = overrides.get(field_name) or info.annotation
+        if field_name not in overrides and info.metadata:
+            annotation = Annotated[(annotation, *info.metadata)]  # type: ignore[misc]
+        fields[field_name] = (annotation | None, Field(default=None, description=info.description))
+    patch = create_model(name, __base__=WriteModel, **fields)
+    patch.__doc__ = doc
+    return patch
+
+
+ModerationDecisionCode = Literal["publier", "rejeter"]
+
+
+class ModerationDecision(WriteModel):
+    """An animator's decision on the current version of a record (the one `If-Match` names)."""
+
+    decision: ModerationDecisionCode = Field(description="`publier` makes it public; `rejeter` hides it")
+    motif: str | None = Field(default=None, min_length=3, max_length=2000,
+                              description="Reason, shown to the owner in the history; required to reject")
+
+    @model_validator(mode="after")
+    def rejection_has_a_reason(self) -> "ModerationDecision":
+        if self.decision == "rejeter" and not self.motif:
+            raise ValueError("a rejection needs a `motif`")
+        return self
+
+
+class RevisionAuthor(BaseModel):
+    cle: str | None = Field(description="Prefix of the API key used; null for the command line or an import")
+    role: str | None
+    organisation: UUID | None
+
+
+class FieldChange(BaseModel):
+    champ: str = Field(description="Field name; nested telework fields read `teletravail.<field>`")
+    avant: Any
+    apres: Any
+
+
+# --- The admins' moderation queue and the members' own listings (GET /v1/moderation, /v1/moi/…) ---
+
+
+class QueueItem(BaseModel):
+    """A record that needs a decision (`nouveau`) or a look (`modifie`: member edits since its last review)."""
+
+    objet: str = Field(description="`lieu` or `bonne_pratique`")
+    id: UUID
+    slug: str
+    titre: str = Field(description="The place's `nom` or the practice's `titre`")
+    etat: str = Field(description="Its moderation state, in its own vocabulary (`a_valider`, `publie`, `brouillon`…)")
+    raison: Literal["nouveau", "modifie"]
+    organisation: UUID | None
+    departements: list[str]
+    auteur: RevisionAuthor = Field(description="Author of the latest unreviewed change")
+    depuis: datetime = Field(description="Date of the oldest unreviewed change")
+    age_secondes: int
+    version: int
+    version_revue: int | None = Field(description="Last reviewed version (null: never reviewed)")
+    etag: str = Field(description="For `If-Match` on the moderation routes")
+    changements: dict[str, list[Any]] = Field(
+        description="{field: [old, new]} from the reviewed version (or from nothing) to the current one")
+    lien: str
+    historique: str
+
+
+class QueuePage(BaseModel):
+    items: list[QueueItem]
+    total: int = Field(description="Matching items (counted up to 10,000, see total_estime)")
+    total_estime: bool = Field(description="True when there are more than 10,000 and `total` says 10000")
+    next: str | None
+
+
+class OwnItem(BaseModel):
+    """One of the caller's organisation's records, whatever its state."""
+
+    objet: str
+    id: UUID
+    slug: str
+    titre: str
+    etat: str
+    motif: str | None = Field(description="Reason of the rejection while it is rejected")
+    organisation: UUID | None
+    departements: list[str]
+    version: int
+    etag: str
+    cree_le: datetime
+    maj_le: datetime
+    en_moderation: bool = Field(description="True while it is in the admins' moderation queue")
+    lien: str
+    historique: str
+
+
+class OwnPage(BaseModel):
+    items: list[OwnItem]
+    total: int = Field(description="Matching records (counted up to 10,000, see total_estime)")
+    total_estime: bool
+    next: str | None

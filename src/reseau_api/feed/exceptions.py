@@ -1,0 +1,5 @@
+from reseau_api.core.errors import ReseauError
+
+
+class CursorExpired(ReseauError):
+    status, slug = 410, "changements-expires"

@@ -1,0 +1,1 @@
+"""Value types and vocabularies used by several domains (below the domains, above core)."""

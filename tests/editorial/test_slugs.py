@@ -1,0 +1,46 @@
+"""Issue #14 item 20: slugs always succeed, fit VARCHAR(120), and reveal nothing about hidden drafts."""
+
+import re
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reseau_api.editorial import kernel
+from tests.editorial.conftest import RESOURCES, Api, Kind, World
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+async def test_sixty_drafts_with_one_name_all_get_a_slug(
+    api: Api, world: World, kind: Kind, session: AsyncSession,
+) -> None:
+    res = RESOURCES[kind.objet]
+    data = res.write_schema.model_validate(kind.body(**{kind.title_field: "Le Hub"}))
+    slugs = [(await kernel.insert(session, res, data, actor=None, state=res.workflow.pending,
+                                  organisation_id=world.org.id)).slug for _ in range(59)]  # below the write limit
+    slugs.append((await api.create(world.member, **{kind.title_field: "Le Hub"}))["slug"])
+    assert len(set(slugs)) == 60
+    assert all(re.fullmatch(r"le-hub-[a-z0-9]{6}", s) for s in slugs), slugs[:3]
+
+
+async def test_a_long_name_and_a_long_commune_still_fit(api: Api, world: World, kind: Kind) -> None:
+    long = {kind.title_field: "Tiers-lieu " + "très " * 37 + "long"}
+    if kind.objet == "lieu":
+        long["commune"] = "Saint-" + "a" * 110
+    published = [(await api.create(world.admin, "?publier=true", **long))["slug"] for _ in range(3)]
+    draft = (await api.create(world.member, **long))["slug"]
+    assert all(len(s) <= 120 and SLUG.match(s) for s in [*published, draft]), [*published, draft]
+    assert len(set(published)) == 3
+
+
+async def test_a_hidden_draft_does_not_show_in_anyone_elses_slug(api: Api, world: World, kind: Kind) -> None:
+    hidden = await api.create(world.other, **{kind.title_field: "La Fabrique"})
+    mine = await api.create(world.member, **{kind.title_field: "La Fabrique"})
+    # Both drafts got the same shape of slug: nothing tells the second member that the first exists.
+    assert re.fullmatch(r"la-fabrique-[a-z0-9]{6}", hidden["slug"])
+    assert re.fullmatch(r"la-fabrique-[a-z0-9]{6}", mine["slug"])
+    # Published, the second takes the plain slug: the other's draft never held it.
+    published = await api.moderate(world.admin, mine["id"], 1)
+    assert published.json()["slug"] == "la-fabrique"
+    assert (await api.get("la-fabrique")).json()["id"] == mine["id"]
+    history = (await api.history(world.member, mine["id"]))["items"][0]
+    assert {"champ": "slug", "avant": mine["slug"], "apres": "la-fabrique"} in history["changements"]
