@@ -54,7 +54,7 @@ async def list_claims(
     following = offset + len(items)
     response.headers["Cache-Control"] = PRIVATE
     return ClaimPage(items=items, total=total,
-                     next=next_url_for(request.url, encode_cursor(sort, [following])) if following < total else None)
+                     next=next_url_for(request, encode_cursor(sort, [following])) if following < total else None)
 
 
 @router.get("/revendications/{claim_id}", response_model=ClaimRead, summary="Get a claim",
