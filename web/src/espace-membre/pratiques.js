@@ -20,7 +20,7 @@ function read(form) {
 
 function markdownEditor(value) {
   const area = textarea("contenu", value, { rows: 14, maxlength: 50000, spellcheck: "true" });
-  const preview = h("div", { class: "apercu", id: "apercu", "aria-live": "polite", "aria-label": "Aperçu" });
+  const preview = h("div", { class: "apercu", id: "apercu", role: "region", "aria-live": "polite", "aria-labelledby": "apercu-titre" });
   let timer = null, latest = 0;
   async function render() {
     const ticket = ++latest;
