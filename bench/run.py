@@ -7,7 +7,7 @@ Environment overrides (defaults are the issue's full specification):
     BENCH_WARMUP=5                     seconds of warm-up per scenario (same requests, not recorded)
     BENCH_CONNECTIONS=16               HTTP connections (wrk) and floor tasks
     BENCH_THREADS=2                    wrk threads
-    BENCH_SCENARIOS=S1,S2,...          only these scenario ids (S1..S9, S6-z12, S6-z8, T2, T6-z12, F1..F3)
+    BENCH_SCENARIOS=S1,S2,...          only these scenario ids (S1..S10, S6-z12, S6-z8, T2, T6-z12, F1..F3)
     BENCH_SKIP_PEER=1, BENCH_SKIP_FLOOR=1, BENCH_SKIP_DEMO=1, BENCH_SKIP_MINIMAL=1
     BENCH_PYSPY=1                      record a py-spy flame graph of the API worker per scenario
     BENCH_OUTPUT=bench/results         where the report goes (YYYY-MM-DD.md/.json, latest.md)
@@ -382,11 +382,24 @@ def run_floor(database: str, scenario: Scenario, folder: Path) -> dict:
     return result
 
 
+async def _page_paths(dsn: str, paths: list[str]) -> list[str]:
+    """`/lieux/<id>` -> `/lieux/<slug>`: a place page's address is its slug (an id redirects there)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        slugs = dict(await conn.fetch("SELECT id::text, slug FROM place WHERE id = ANY($1::uuid[])",
+                                      [p.rsplit("/", 1)[1] for p in paths]))
+    finally:
+        await conn.close()
+    return [f"/lieux/{slugs[p.rsplit('/', 1)[1]]}" for p in paths]
+
+
 def run_size(size: int) -> dict:
     load = prepare_size_database(size)
     database = load["database"]
     folder = WORK / "paths" / str(size)
     scenarios = {s.id: s for s in size_scenarios(size)}
+    if wanted("S10"):
+        scenarios["S10"].paths = asyncio.run(_page_paths(database_url(database), scenarios["S10"].paths))
     results: dict = {"load": load, "loadavg_before": os.getloadavg()[0], "scenarios": {}}
     port = free_port()
     log(f"size {size:,}: API on :{port} (1 worker)")

@@ -112,6 +112,9 @@ def size_scenarios(size: int) -> list[Scenario]:
         Scenario("S9", "France-wide bbox, 100 items", [f"/v1/lieux?bbox={b}&limit=100" for b in france_boxes]),
         Scenario("S8", "coverage, rayon_km=15 (whole region)", ["/v1/maillage?rayon_km=15"],
                  route_prefix="/v1/maillage", connections=2),
+        # The same places as S4, as public HTML pages (run.py swaps each id for its slug, the page's address).
+        Scenario("S10", "place page (HTML), same places as S4", [f"/lieux/{i}" for i in ids], route_prefix="/lieux",
+                 compare={"detail": "S4"}),
         Scenario("T2", "tipg: items, city bbox, 100 (GeoJSON)",
                  [f"{tipg}/items?bbox={b}&limit=100&f=geojson" for b in bboxes], server="tipg",
                  route_prefix="/collections"),

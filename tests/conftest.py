@@ -11,6 +11,7 @@ import httpx
 import pytest
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -52,23 +53,19 @@ def test_database() -> str:
     return TEST_DATABASE_URL
 
 
-@pytest.fixture(autouse=True)
-def fresh_auth_failure_budget() -> None:
-    """Failed authentications are throttled per client address; each test starts with a full budget."""
-    from reseau_api.core import auth
-
-    auth._auth_failures._buckets.clear()
-
-
 @pytest.fixture
 async def session(test_database: str) -> AsyncIterator[AsyncSession]:
     engine = create_async_engine(test_database, poolclass=NullPool)
     async with engine.connect() as conn:
         outer = await conn.begin()
         session = AsyncSession(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        # The data version is bumped at COMMIT, which a rolled-back test never reaches: bump it per statement.
+        await session.execute(text("SET CONSTRAINTS place_data_version IMMEDIATE"))
         yield session  # service commits become SAVEPOINT releases
         await session.close()
         await outer.rollback()
+    async with engine.begin() as conn:  # rate-limit counts commit on their own connection: start afresh
+        await conn.execute(text("DELETE FROM rate_limit"))
     await engine.dispose()
 
 

@@ -3,7 +3,8 @@
 Every operation of the OpenAPI document gets at least 100 generated requests, valid and invalid,
 against the ASGI app on a database holding the demo data; every response must match the contract
 (status declared, body schema, content type, headers) and no request may produce a 5xx.
-Each request runs in its own transaction, rolled back afterwards, so writes leave no trace.
+Each request runs in its own transaction, rolled back afterwards, so writes leave no trace (and the
+rate-limit counts, committed apart, are reset).
 """
 
 from collections.abc import AsyncIterator, Iterator
@@ -13,6 +14,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -48,6 +50,9 @@ async def rolled_back_session() -> AsyncIterator[AsyncSession]:
         finally:
             await session.close()
             await outer.rollback()
+            # Rate-limit counts commit on their own connection: reset them, so each request starts afresh.
+            await conn.execute(text("DELETE FROM rate_limit"))
+            await conn.commit()
 
 
 @pytest.fixture(scope="module", autouse=True)

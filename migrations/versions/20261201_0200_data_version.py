@@ -1,4 +1,4 @@
-"""Data versions: data_version (one row per watched table) bumped by a statement trigger on place.
+"""Data versions: data_version (one row per watched table) bumped at commit by a deferred trigger on place.
 
 Revision ID: 0200
 Revises: 0100
@@ -24,7 +24,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('name', name=op.f('pk_data_version'))
     )
     op.execute("CREATE SEQUENCE data_version_seq")
-    # Statement level: one row update per write statement, whatever the number of rows it touched.
+    # Deferred to COMMIT: the version row is locked only while the writer commits, so concurrent writers of
+    # places never queue behind each other's open transactions (an immediate bump held the row until commit,
+    # serialising every writer and deadlocking two multi-statement ones). TRUNCATE cannot be deferred.
     op.execute("""
         CREATE FUNCTION bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -34,12 +36,15 @@ def upgrade() -> None:
     """)
     for table in WATCHED:
         op.execute(f"INSERT INTO data_version (name, version) VALUES ('{table}', nextval('data_version_seq'))")
-        op.execute(f"CREATE TRIGGER {table}_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+        op.execute(f"CREATE CONSTRAINT TRIGGER {table}_data_version AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                   "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_data_version()")
+        op.execute(f"CREATE TRIGGER {table}_data_version_truncate AFTER TRUNCATE ON {table} "
                    "FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version()")
 
 
 def downgrade() -> None:
     for table in WATCHED:
+        op.execute(f"DROP TRIGGER {table}_data_version_truncate ON {table}")
         op.execute(f"DROP TRIGGER {table}_data_version ON {table}")
     op.execute("DROP FUNCTION bump_data_version()")
     op.execute("DROP SEQUENCE data_version_seq")

@@ -1,7 +1,7 @@
 """Claims on places (place_claim); place_revision.action gains 'revendication'.
 
 Revision ID: 0500
-Revises: 0400
+Revises: 0301
 Create Date: 2026-12-01 09:40:00
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0500'
-down_revision: str | None = '0400'
+down_revision: str | None = '0301'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -99,7 +99,8 @@ def serve(
     reload: bool = False,
 ) -> None:
     """Serve the API with uvicorn. With several workers, /metrics adds up every worker's counts (Prometheus
-    multiprocess mode: each process writes its samples under PROMETHEUS_MULTIPROC_DIR, a fresh directory)."""
+    multiprocess mode: each process writes its samples under PROMETHEUS_MULTIPROC_DIR, a fresh directory).
+    Forwarded headers (client address, scheme) are believed only from RESEAU_TRUSTED_PROXIES."""
     import os
     import shutil
     import tempfile
@@ -119,9 +120,10 @@ def serve(
 
 
 def _run_uvicorn(uvicorn: Any, host: str, port: int, workers: int, reload: bool) -> None:
+    trusted = get_settings().trusted_proxies
     uvicorn.run(
         "reseau_api.main:app", host=host, port=port, workers=workers, reload=reload,
-        access_log=False, proxy_headers=True, server_header=False,
+        access_log=False, proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None, server_header=False,
         # A worker importing the app on a busy machine can miss uvicorn's 5 s ping and be killed in a loop.
         timeout_worker_healthcheck=30,
     )

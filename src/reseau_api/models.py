@@ -3,6 +3,7 @@
 from reseau_api.ami.models import AmiApplication, AmiDataset
 from reseau_api.claims.models import PlaceClaim
 from reseau_api.core.db import Base
+from reseau_api.core.ratelimit import RateLimit
 from reseau_api.core.versions import DataVersion
 from reseau_api.coverage.models import Commune
 from reseau_api.feed.models import FeedChange, FeedSequencer, FeedState
@@ -14,6 +15,6 @@ from reseau_api.webhooks.models import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "AmiApplication", "AmiDataset", "ApiKey", "Base", "Commune", "DataVersion", "Departement", "FeedChange",
-    "FeedSequencer", "FeedState", "Organisation", "Place", "PlaceClaim", "PlaceRevision", "Practice", "PracticePlace",
-    "PracticeRevision", "WebhookDelivery", "WebhookSubscription",
+    "FeedSequencer", "FeedState", "Organisation", "Place", "PlaceClaim", "PlaceRevision", "Practice",
+    "PracticePlace", "PracticeRevision", "RateLimit", "WebhookDelivery", "WebhookSubscription",
 ]

@@ -68,7 +68,16 @@ async def test_prefilters_frame_a_department_and_a_click_opens_the_popup(
         browser.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
     text = browser.wait_for("(document.querySelector('.carte-fiche') || {}).innerText")
     for expected in ("Cowork Test Capitole", "Ouvert", "12 postes de télétravail", "Wi-Fi", "Salle de réunion",
-                     "Fiche (JSON)"):
+                     "Fiche du lieu · JSON"):
         assert expected in text
-    href = browser.evaluate("document.querySelector('.carte-liens a').href")
-    assert href.startswith(f"{server.url}/v1/lieux/cowork-test-capitole-")
+    page, record = browser.evaluate("[...document.querySelectorAll('.carte-liens a')].map(a => a.href)")
+    assert page.startswith(f"{server.url}/lieux/cowork-test-capitole-")  # the place's public page
+    assert record == page.replace("/lieux/", "/v1/lieux/")
+
+
+async def test_a_position_in_the_address_centres_the_map(server: ServedData, browser: Browser) -> None:
+    browser.goto(f"{server.url}/carte?departement=31#14/43.60450/1.44370")  # as a place's page links to it
+    drawn(browser)
+    zoom, lat, lon = browser.evaluate(
+        "(() => { const c = carteReseau.getCenter(); return [carteReseau.getZoom(), c.lat, c.lng] })()")
+    assert zoom == 14 and abs(lat - 43.6045) < 1e-4 and abs(lon - 1.4437) < 1e-4

@@ -77,3 +77,11 @@ async def test_only_known_assets_are_served(client: httpx.AsyncClient) -> None:
         response = await client.get(f"/carte/assets/{name}")
         assert response.status_code == 404
         assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_the_map_configuration_cannot_end_its_script_element(client: httpx.AsyncClient) -> None:
+    response = await client.get("/carte", params={"q": "</script><script>alert(1)</script> & <!--"})
+    assert response.status_code == 200
+    config = response.text.split('<script type="application/json" id="carte-config">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in config and ">" not in config and "&" not in config
+    assert json.loads(config)["filters"] == [["q", "</script><script>alert(1)</script> & <!--"]]

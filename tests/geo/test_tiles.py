@@ -179,7 +179,7 @@ async def test_tilejson_describes_the_tiles_with_the_filters(client: httpx.Async
     parts = urlsplit(template)
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "http://test/v1/tuiles/{z}/{x}/{y}.mvt"
     assert parse_qs(parts.query) == {"teletravail": ["true"], "departement": ["31", "81"]}
-    assert (document["minzoom"], document["maxzoom"]) == (0, 22)
+    assert (document["minzoom"], document["maxzoom"]) == (0, 16)
     assert document["bounds"] == pytest.approx([-0.327, 42.334, 4.842, 45.046], abs=0.01)
     (layer,) = document["vector_layers"]
     assert layer["id"] == "lieux"

@@ -173,3 +173,17 @@ def test_opening_hours_specification(expression: str | None, expected: list | No
 def test_reference_weeks_are_mondays_one_per_month() -> None:
     assert [m.month for m in jsonld.REFERENCE_MONDAYS] == list(range(1, 13))
     assert all(m.weekday() == 0 for m in jsonld.REFERENCE_MONDAYS)
+
+
+HOSTILE = "</script><script>alert(1)</script> & <!--"
+
+
+async def test_json_ld_is_safe_to_paste_into_a_script_element(client: httpx.AsyncClient, session: AsyncSession) -> None:
+    place = await make_place(session, nom=HOSTILE, description="a > b & c")
+    response = await client.get(f"/v1/lieux/{place.id}", headers={"Accept": LD})
+    assert response.status_code == 200
+    for raw in "<>&":
+        assert raw not in response.text
+    assert '"name":"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e \\u0026 \\u003c!--"' \
+        in response.text.replace(", ", ",").replace(": ", ":")
+    assert response.json()["name"] == HOSTILE and response.json()["description"] == "a > b & c"

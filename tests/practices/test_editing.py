@@ -62,7 +62,7 @@ async def test_invalid_content_is_422(client: httpx.AsyncClient, session: AsyncS
     draft_place = await make_place(session, moderation="a_valider", nom="Pas encore publié")
     cases = [({"thematiques": ["cuisine"]}, "/thematiques/0"), ({"thematiques": []}, "/thematiques"),
              ({"liens": ["javascript:alert(1)"]}, "/liens/0"), ({"lieux": [str(draft_place.id)]}, "/lieux/0"),
-             ({"titre": "x"}, "/titre"), ({"contenu": "a\x00b"}, "/")]
+             ({"titre": "x"}, "/titre"), ({"contenu": "a\x00b"}, "/contenu")]
     for over, pointer in cases:
         response = await client.post(URL, json=practice_payload(**over), headers=auth(member))
         assert response.status_code == 422, over

@@ -15,6 +15,8 @@
   teleworkBox.checked = filters.some(([name, value]) => name === "teletravail" && value === "true");
 
   const absolute = (path) => new URL(path, document.baseURI).href;
+  // A position in the address ("#zoom/lat/lon", as a place's page links to it) wins over the framing.
+  const positioned = /^#\d+(\.\d+)?\/-?\d/.test(window.location.hash);
 
   function tilejsonUrl() {
     const query = new URLSearchParams(filters).toString();
@@ -40,7 +42,7 @@
   let map;
   try {
     map = new maplibregl.Map({
-      container: "carte", style, bounds: REGION, fitBoundsOptions: { padding: 16 },
+      container: "carte", style, bounds: REGION, fitBoundsOptions: { padding: 16 }, hash: true,
       dragRotate: false, pitchWithRotate: false, attributionControl: { compact: true },
       canvasContextAttributes: { preserveDrawingBuffer: true },
     });
@@ -84,7 +86,7 @@
       paint: { "line-color": "#62776e", "line-width": ["case", isSelected, 2.5, 1] },
     });
     const framed = selected.length ? data.features.filter((f) => selected.includes(f.id)) : data.features;
-    if (framed.length) map.fitBounds(boundsOf(framed), { padding: 16, animate: false });
+    if (framed.length && !positioned) map.fitBounds(boundsOf(framed), { padding: 16, animate: false });
   }
 
   function addPlaces() {
@@ -151,7 +153,8 @@
     }
     if (place.horaires) card.append(element("p", "Horaires : " + place.horaires));
     const links = element("p", undefined, "carte-liens");
-    links.append(link(absolute("v1/lieux/" + encodeURIComponent(place.slug)), "Fiche (JSON)"));
+    links.append(link(absolute("lieux/" + encodeURIComponent(place.slug)), "Fiche du lieu"), " · ",
+      link(absolute("v1/lieux/" + encodeURIComponent(place.slug)), "JSON"));
     if (place.site_web && /^https?:\/\//.test(place.site_web)) {
       links.append(" · ", link(place.site_web, "Site web"));
     }

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from reseau_api.core.http import body_etag, not_modified
+from reseau_api.core.spreadsheet import escape_cell
 
 CACHE_CONTROL = "public, max-age=300"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -55,8 +56,8 @@ def _cell(value: Any) -> Any:
         text = f"{value:.4f}".rstrip("0").rstrip(".")
         return text.replace(".", ",")
     if isinstance(value, list | tuple):
-        return "|".join(str(v) for v in value)
-    return value
+        return escape_cell("|".join(str(v) for v in value))
+    return escape_cell(value)
 
 
 def csv_bytes(
@@ -69,7 +70,7 @@ def csv_bytes(
     writer.writerows([_cell(v) for v in row] for row in rows)
     if footer:
         writer.writerow([])
-        writer.writerows(footer)
+        writer.writerows([escape_cell(v) for v in row] for row in footer)
     return (BOM + out.getvalue()).encode("utf-8")
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from reseau_api.ami import vocabulary as vocab
 from reseau_api.core.config import get_settings
+from reseau_api.core.validation import WriteModel
 
 REGION = get_settings().region_departements
 DepartmentCode = Literal[tuple(REGION)]  # type: ignore[valid-type]
@@ -98,7 +99,7 @@ def _unique_sorted(values: list[Any], order: list[Any]) -> list[Any]:
     return sorted(values, key=order.index)
 
 
-class CandidatureRow(BaseModel):
+class CandidatureRow(WriteModel):
     """One row of the import file (see the README for the columns)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -113,8 +114,10 @@ class CandidatureRow(BaseModel):
     plan_financement_5ans_eur: Annotated[
         Annotated[int, Field(gt=0, le=MAX_PLAN_EUR)] | None, BeforeValidator(_amount)
     ] = None
-    defis: Annotated[list[Challenge], BeforeValidator(_challenges), Field(max_length=5)] = []
-    besoins: Annotated[list[Need], BeforeValidator(_needs), Field(max_length=len(vocab.BESOINS))] = []
+    defis: Annotated[list[Challenge], BeforeValidator(_challenges), Field(max_length=5)] = Field(
+        default_factory=list)
+    besoins: Annotated[list[Need], BeforeValidator(_needs), Field(max_length=len(vocab.BESOINS))] = Field(
+        default_factory=list)
     lieu: str | None = Field(default=None, max_length=120, description="Slug or id of the directory place")
 
     @model_validator(mode="after")

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.ami.models import AmiApplication, AmiDataset
 from reseau_api.ami.schemas import CandidatureRow
+from reseau_api.core.spreadsheet import unescape_cell
 from reseau_api.places.models import Place
 
 SHIPPED_FILE = Path(__file__).resolve().parent / "data" / "candidatures_2017.csv"
@@ -145,7 +146,7 @@ def parse(content: bytes, report: ImportReport) -> list[tuple[int, CandidatureRo
             report.rejected.append(RejectedRow(start, None, [
                 f"{len(record)} fields where the header has {len(columns)} (a stray '{delimiter}'?)"]))
             continue
-        cells = dict(zip(columns, record, strict=True))
+        cells = dict(zip(columns, (unescape_cell(c.strip()) for c in record), strict=True))
         try:
             row = CandidatureRow.model_validate(cells)
         except ValidationError as exc:

@@ -14,9 +14,7 @@ import hmac
 import re
 import secrets
 import string
-import time
 import uuid
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
@@ -26,10 +24,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reseau_api.core import ratelimit
 from reseau_api.core.config import get_settings
 from reseau_api.core.db import SessionDep
 from reseau_api.core.errors import Forbidden, TooManyRequests, Unauthorized
 from reseau_api.core.keys import ApiKey
+from reseau_api.core.ratelimit import Limit
 
 KEY_SCHEME = "rsx"
 PREFIX_ALPHABET = string.ascii_lowercase + string.digits
@@ -83,25 +83,27 @@ class MissingCredentials(Unauthorized):
 async def optional_member(request: Request, session: SessionDep) -> Member | None:
     """The caller when a key is sent, None when none is; any bad key is a 401 (never ignored).
 
-    Repeated failures from one client address are throttled: once its budget of failed attempts is
-    spent, it gets 429 with `Retry-After` before its key is even looked at (guessing keys is pointless,
-    but it should not cost the database either).
+    The key is checked first, so a valid key is always accepted, whatever others did from the same address
+    (behind a load balancer every client may share one). Failed attempts are counted per client address in
+    PostgreSQL (one statement per failure, shared by every worker and host): beyond the budget the answer
+    is 429 with `Retry-After` instead of 401. Guessing stays useless (a key holds 256 random bits) and slow.
+    The client address is the TCP peer, or the forwarded one only when the peer is a trusted proxy
+    (`RESEAU_TRUSTED_PROXIES`, default none; see `reseau-api serve`).
 
     Routes where a key is optional declare `security: [{}, {"cle_api": []}]` themselves."""
     header = request.headers.get("authorization")  # keys in a URL never get here: core.middleware
     if header is None:
         return None
-    client = request.client.host if request.client else "unknown"
-    wait = _auth_failures.wait(client)
-    if wait > 0:
-        raise TooManyRequests(
-            f"Too many failed authentications from this address; retry in {wait:.0f} s.",
-            retry_after_s=int(wait) + 1,
-        )
     try:
         return await _authenticate(session, header)
     except Unauthorized:
-        _auth_failures.take(client)
+        client = request.client.host if request.client else "unknown"
+        wait = await ratelimit.take(session, f"auth:{client}", get_auth_failure_limit())
+        if wait > 0:
+            raise TooManyRequests(
+                f"Too many failed authentications from this address; retry in {wait:.0f} s.",
+                retry_after_s=int(wait) + 1,
+            ) from None
         raise
 
 
@@ -135,57 +137,24 @@ async def current_member(
     return member
 
 
-class TokenBucket:
-    """Per-key token buckets: `burst` writes at once, refilled at `rate_per_minute`.
-
-    In process memory: with N workers a key may write N times as fast. That is the simple choice for a
-    small network (a handful of workers); a shared limit would need a counter in PostgreSQL or Redis.
-    """
-
-    def __init__(self, rate_per_minute: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.rate = rate_per_minute / 60.0
-        self.burst = burst
-        self.clock = clock
-        self._buckets: dict[Hashable, tuple[float, float]] = {}
-
-    def wait(self, key: Hashable) -> float:
-        """Seconds until `key` has a token again (0 when it has one), without consuming it."""
-        if key not in self._buckets:
-            return 0.0
-        tokens, last = self._buckets[key]
-        tokens = min(float(self.burst), tokens + (self.clock() - last) * self.rate)
-        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
-
-    def take(self, key_id: Hashable) -> float:
-        """Consume one token: 0 when allowed, else the seconds to wait for the next token."""
-        now = self.clock()
-        tokens, last = self._buckets.get(key_id, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + (now - last) * self.rate)
-        if tokens < 1:
-            self._buckets[key_id] = (tokens, now)
-            return (1 - tokens) / self.rate
-        self._buckets[key_id] = (tokens - 1, now)
-        if len(self._buckets) > 10_000:  # bounded memory: forget buckets that are full again
-            full_after = self.burst / self.rate
-            self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full_after}
-        return 0.0
+def get_write_limiter() -> Limit:
+    """Writes per API key (overridable in tests)."""
+    return Limit(get_settings().write_rate_per_minute, get_settings().write_burst)
 
 
-_write_limiter = TokenBucket(get_settings().write_rate_per_minute, get_settings().write_burst)
-_auth_failures = TokenBucket(get_settings().auth_failures_per_minute, get_settings().auth_failure_burst)
-
-
-def get_write_limiter() -> TokenBucket:
-    return _write_limiter
+def get_auth_failure_limit() -> Limit:
+    """Failed authentications per client address."""
+    return Limit(get_settings().auth_failures_per_minute, get_settings().auth_failure_burst)
 
 
 async def writing_member(
-    request: Request, member: Annotated[Member, Depends(current_member)],
-    limiter: Annotated[TokenBucket, Depends(get_write_limiter)],
+    request: Request, member: Annotated[Member, Depends(current_member)], session: SessionDep,
+    limit: Annotated[Limit, Depends(get_write_limiter)],
 ) -> Member:
-    """The caller of a write: authenticated, then within its key's write budget (else 429)."""
+    """The caller of a write: authenticated, then within its key's write budget (else 429), counted in
+    PostgreSQL so that the budget is the same with one worker or four hosts."""
     if request.method in WRITE_METHODS:
-        wait = limiter.take(member.key_id)
+        wait = await ratelimit.take(session, f"write:{member.key_id}", limit)
         if wait > 0:
             raise TooManyRequests(
                 f"Too many writes with key {member.prefix}; retry in {wait:.0f} s.", retry_after_s=int(wait) + 1

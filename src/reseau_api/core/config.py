@@ -48,11 +48,18 @@ class Settings(BaseSettings):
     map_basemap_attribution: str = ""
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
 
-    # Writes per API key (token bucket, per worker process), and failed authentications per client IP.
+    # Writes per API key, and failed authentications per client address: counted in PostgreSQL, so
+    # shared by every worker and host.
     write_rate_per_minute: float = Field(default=60, gt=0)
     write_burst: int = Field(default=20, ge=1)
     auth_failures_per_minute: float = Field(default=10, gt=0)
     auth_failure_burst: int = Field(default=10, ge=1)
+    # Peers (addresses or networks) whose X-Forwarded-For / X-Forwarded-Proto are believed. Default: none,
+    # so that a client cannot choose the address its failures are counted on.
+    trusted_proxies: list[str] = []
+
+    # Good practices: Markdown rendering runs in a child process killed after this long (then 422).
+    markdown_render_timeout_s: float = Field(default=1.0, gt=0, le=30)
 
     # Bulk import (CLI and POST /v1/imports)
     import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)

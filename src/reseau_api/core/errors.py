@@ -113,6 +113,7 @@ class InvalidParameter(ReseauError):
 
 class InvalidBody(ReseauError):
     status, slug = 422, "corps-invalide"
+    errors: list[dict[str, Any]]  # always given, unlike the base class's
 
     def __init__(self, errors: list[dict[str, Any]], detail: str | None = None) -> None:
         fields = ", ".join(e.get("pointer", "") or "/" for e in errors)

@@ -22,4 +22,4 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
 def not_modified(request: Request, etag: str) -> bool:
     """True when If-None-Match names `etag` or is `*`."""
     header = request.headers.get("if-none-match")
-    return bool(header) and etag_matches(header, etag)
+    return bool(header and etag_matches(header, etag))

@@ -81,7 +81,8 @@ def _accepted_coding(header: bytes) -> bytes | None:
 
 def _compress(body: bytes, coding: bytes) -> bytes:
     if coding == b"br":
-        return brotli.compress(body, quality=BROTLI_QUALITY)
+        compressed: bytes = brotli.compress(body, quality=BROTLI_QUALITY)  # brotli ships no types
+        return compressed
     return zlib.compress(body, GZIP_LEVEL, wbits=31)  # wbits 31: the gzip container
 
 
@@ -120,7 +121,9 @@ class _CompressedCache:
             self.size -= len(self.items.popitem(last=False)[1])
 
 
-def _problem(status: int, detail: str, path: str, errors: list[dict[str, str]]) -> tuple[list, bytes]:
+def _problem(
+    status: int, detail: str, path: str, errors: list[dict[str, str]],
+) -> tuple[list[tuple[bytes, bytes]], bytes]:
     body = orjson.dumps(problem_body(status, detail, instance=path, errors=errors))
     headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
                (b"cache-control", b"no-store"), *_SECURITY_HEADERS, (b"access-control-allow-origin", b"*")]

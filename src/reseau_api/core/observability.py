@@ -30,15 +30,35 @@ LATENCY = Histogram(
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
+# Control characters (C0, DEL, C1) and the backslash, as they would forge a log line (%0A in a URL)
+# or drive the terminal that displays it (%1B, U+009B).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")
+
+
+def escape_control(text: str) -> str:
+    """`text` on one harmless line: each control character as `\\xNN`, a backslash doubled."""
+    return _CONTROL.sub(lambda m: "\\\\" if m.group() == "\\" else f"\\x{ord(m.group()):02x}", text)
+
+
+class PlainFormatter(logging.Formatter):
+    """One line per record: what the message interpolates (paths, client values) is escaped."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape_control(record.message)
+        return super().formatMessage(record)
+
+
 class JsonLineFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
             "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": escape_control(record.getMessage()),
         }
-        entry.update(getattr(record, "fields", {}))
+        # JSON escapes C0 itself, not DEL and C1: string fields get the same escaping as the message.
+        entry.update({k: escape_control(v) if isinstance(v, str) else v
+                      for k, v in getattr(record, "fields", {}).items()})
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
@@ -49,7 +69,7 @@ def configure_logging(log_format: str, level: str) -> None:
     if log_format == "json":
         handler.setFormatter(JsonLineFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler.setFormatter(PlainFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root = logging.getLogger("reseau_api")
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -38,6 +38,14 @@ def decode_cursor(cursor: str, sort: str, arity: int) -> list[Any]:
     return decoded[1:]
 
 
+def cursor_offset(value: Any) -> int:
+    """A cursor key that is a row offset: an integer from 0 to 2^31 - 1, else 400 (never a 500 from int()
+    or a driver overflow)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
+        raise InvalidParameter("curseur", "malformed cursor; use the `next` link as given")
+    return value
+
+
 def next_url(request: Request, cursor: str) -> str:
     """This request's public URL with `curseur` set (core.urls: never from a forged Host)."""
     return str(public_url(request).include_query_params(curseur=cursor))

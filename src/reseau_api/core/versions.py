@@ -1,7 +1,9 @@
-"""Data versions: a number per table that changes with every write to it, in the writer's transaction.
+"""Data versions: a number per table that changes with every write to it, when the writer commits.
 
-A statement-level trigger (migration 0200) sets `data_version.version` to the next value of a sequence
-after each INSERT, UPDATE, DELETE or TRUNCATE of a watched table. Sequences never hand out a value twice,
+A deferred constraint trigger (migration 0200) sets `data_version.version` to the next value of a sequence
+at the COMMIT of every transaction that inserted, updated or deleted rows of a watched table (TRUNCATE too):
+the row is locked only while committing, so writers never wait on each other's open transactions.
+Sequences never hand out a value twice,
 even to rolled-back transactions, so two different data states never share a version: what is built from
 the data (the export files) is built once per version and served from that. Read the version *before*
 reading the data: a write committed in between then only causes one needless rebuild, never a stale file.
@@ -24,4 +26,5 @@ class DataVersion(Base):
 
 async def current(raw: Any, table: str) -> int:
     """The version of `table`'s data as this transaction sees it (asyncpg connection)."""
-    return await raw.fetchval("SELECT version FROM data_version WHERE name = $1", table)
+    version: int = await raw.fetchval("SELECT version FROM data_version WHERE name = $1", table)
+    return version

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Identity, Integer, String, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
@@ -36,5 +37,5 @@ class Revision:
     actor_organisation_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     actor_role: Mapped[str | None] = mapped_column(String(8))
     reason: Mapped[str | None] = mapped_column(Text)
-    changes: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'"))
-    snapshot: Mapped[dict] = mapped_column(JSONB)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'"))
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSONB)

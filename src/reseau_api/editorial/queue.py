@@ -8,11 +8,12 @@ members did, not the directory's size.
 """
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
+from sqlalchemy import RowMapping, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.core.errors import InvalidParameter
@@ -119,7 +120,7 @@ async def moderation_page(
     return items, min(total, COUNT_LIMIT), total > COUNT_LIMIT, next_cursor
 
 
-async def _details(session: AsyncSession, by_kind: dict[str, "Editable[Any]"], rows: list[Any]
+async def _details(session: AsyncSession, by_kind: dict[str, "Editable[Any]"], rows: Sequence[RowMapping]
                    ) -> dict[tuple[str, uuid.UUID], dict[str, Any]]:
     """Per queued record: its latest revision (author, snapshot, state) and the reviewed one's."""
     found: dict[tuple[str, uuid.UUID], dict[str, Any]] = {}
@@ -182,7 +183,8 @@ async def own_page(
     cursor: str | None,
 ) -> tuple[list[dict[str, Any]], int, bool, str | None]:
     """Records of one organisation (or all, for admins: organisation None), newest change first."""
-    clauses, params = ["true"], {}
+    clauses: list[str] = ["true"]
+    params: dict[str, Any] = {}
     if organisation is not None:
         clauses.append("r.organisation_id = CAST(:organisation AS uuid)")
         params["organisation"] = organisation

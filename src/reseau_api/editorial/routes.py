@@ -10,9 +10,10 @@ exactly like a missing id (drafts do not leak); a visible record you do not own 
 import functools
 import uuid
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, status
+from pydantic import BaseModel
 from sqlalchemy import text
 
 from reseau_api.core.auth import AdminMember, CurrentMember, OptionalMember, WriteMember
@@ -52,9 +53,9 @@ def lookups(res: Editable[Any]) -> Lookups:
         return obj
 
     visible.__name__ = f"visible_{res.name}"
-    Visible = Annotated[res.model, Depends(visible)]
+    Visible: Any = Annotated[res.model, Depends(visible)]  # a runtime annotation, for FastAPI
 
-    async def owned(member: CurrentMember, obj: Visible) -> Any:  # type: ignore[valid-type]
+    async def owned(member: CurrentMember, obj: Visible) -> Any:
         if not member.owns(obj.organisation_id):
             raise Forbidden(f"This {res.noun} belongs to another organisation.")
         return obj
@@ -117,7 +118,7 @@ def editing_router(res: Editable[Any]) -> APIRouter:
         response: Response,
         patch: Annotated[Patch, Body(media_type="application/merge-patch+json")],  # type: ignore[valid-type]
     ) -> Any:
-        changes: dict[str, Any] = patch.model_dump(exclude_unset=True, mode="json")
+        changes: dict[str, Any] = cast(BaseModel, patch).model_dump(exclude_unset=True, mode="json")
         return await answer(session, response,
                             await kernel.update(session, res, obj, changes, actor=member, if_match=precondition))
 
@@ -174,7 +175,7 @@ def editing_router(res: Editable[Any]) -> APIRouter:
         avant: Annotated[int | None, Query(ge=1, le=1_000_000_000, description="Only versions older than this one")]
         = None,
     ) -> Any:
-        items = await history.list_revisions(session, res, obj.id, limit=limit, before=avant)
+        items = await history.list_revisions(session, res, cast(kernel.Record, obj).id, limit=limit, before=avant)
         next_link = (str(public_url(request).include_query_params(limit=limit, avant=items[-1].version))
                      if len(items) == limit and items[-1].version > 1 else None)
         response.headers["Cache-Control"] = PRIVATE

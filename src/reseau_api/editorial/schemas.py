@@ -19,9 +19,9 @@ def all_optional(model: type[BaseModel], name: str, doc: str, **overrides: Any) 
     """
     fields: dict[str, Any] = {}
     for field_name, info in model.model_fields.items():
-        annotation = overrides.get(field_name) or info.annotation
+        annotation: Any = overrides.get(field_name) or info.annotation
         if field_name not in overrides and info.metadata:
-            annotation = Annotated[(annotation, *info.metadata)]  # type: ignore[misc]
+            annotation = Annotated[(annotation, *info.metadata)]
         fields[field_name] = (annotation | None, Field(default=None, description=info.description))
     patch = create_model(name, __base__=WriteModel, **fields)
     patch.__doc__ = doc

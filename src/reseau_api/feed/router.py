@@ -46,15 +46,16 @@ async def list_changes(
     result = await queries.page(session, depuis, limit)
     link = (str(public_url(request).include_query_params(depuis=result.cursor, limit=limit))
             if not result.up_to_date else None)
-    etag = f'"chg-{depuis}-{limit}-{result.cursor}"'
+    body = (f'{{"items":[{",".join(result.items)}],"curseur":{result.cursor},'
+            f'"a_jour":{json.dumps(result.up_to_date)},"next":{json.dumps(link)}}}').encode()
+    # A hash of the bytes: the middleware caches compressed bodies by ETag, so a tag must name one body.
+    etag = body_etag(body)
     full = len(result.items) == limit
     headers = {"ETag": etag, "Cache-Control": FULL_PAGE_CACHE if full else TAIL_CACHE}
     if link:
         headers["Link"] = f'<{link}>; rel="next"'
     if not_modified(request, etag):
         return Response(status_code=304, headers=headers)
-    body = (f'{{"items":[{",".join(result.items)}],"curseur":{result.cursor},'
-            f'"a_jour":{json.dumps(result.up_to_date)},"next":{json.dumps(link)}}}')
     return Response(body, media_type="application/json", headers=headers)
 
 

@@ -1,7 +1,6 @@
 """The embeddable map page (/carte) and its assets: the page's script and style (web/src) and MapLibre GL
 JS (from the npm registry, copied into web/dist by `npm ci && npm run build`, which scripts/install.sh runs)."""
 
-import json
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -11,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from reseau_api.core.assets import asset_response
 from reseau_api.core.config import PROJECT_ROOT, get_settings
 from reseau_api.core.errors import NotFound
+from reseau_api.core.html import script_json
 from reseau_api.core.openapi import problem_responses
 from reseau_api.geo.links import filter_items
 from reseau_api.places import vocabulary as vocab
@@ -82,8 +82,7 @@ def _config_json(filters: list[tuple[str, str]]) -> str:
         "statuts": vocab.STATUSES,
         "types": vocab.PLACE_TYPES,
     }
-    # Inside <script>: no "</" can close the element early.
-    return json.dumps(config, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+    return script_json(config)
 
 
 @router.get(

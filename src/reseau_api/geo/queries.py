@@ -201,7 +201,7 @@ def _positions(columns: str, where: str) -> str:
 
 
 def _point(x: str, y: str) -> str:
-    # int8: at zoom 21 a column times the extent overflows int4
+    # int8, exact: from zoom 20 a column or row times the extent no longer fits int4
     return f"ST_MakePoint(round({x} - $2::int::int8 * {TILE_EXTENT}), round({y} - $3::int::int8 * {TILE_EXTENT}))"
 
 

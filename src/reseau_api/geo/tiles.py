@@ -20,6 +20,9 @@ from reseau_api.places.filters import PlaceFiltersDep, resolve_open_at
 router = APIRouter(prefix="/tuiles", tags=["tuiles"], dependencies=[Depends(reject_unknown_parameters)])
 
 MIN_ZOOM, MAX_ZOOM = 0, 22
+# The deepest zoom the data needs: there one tile unit is under 0.15 m, finer than any recorded position,
+# so TileJSON advertises it and clients overzoom beyond (tiles up to MAX_ZOOM are still served).
+DATA_MAX_ZOOM = 16
 TILE_CACHE = "public, max-age=300, stale-while-revalidate=3600"
 OPEN_NOW_CACHE = "public, max-age=60"  # `ouvert_maintenant` changes with the clock
 TILEJSON_CACHE = "public, max-age=300"
@@ -38,7 +41,8 @@ PostGIS (`ST_AsMVT`), for MapLibre, Leaflet plugins, QGIS or any MVT 2.1 reader.
 * Same filters as `/v1/lieux` (`statut`, `type`, `teletravail`, `services`, `departement`, `bbox`…).
 * A tile with no place is **204 No Content** (empty body). `ETag` is a hash of the tile; send
   `If-None-Match` to get **304**. `Cache-Control: {TILE_CACHE}` (60 s with `ouvert_maintenant`).
-* `z` outside {MIN_ZOOM}–{MAX_ZOOM}, or `x`/`y` outside 0…2^z−1, is a 400.
+* `z` outside {MIN_ZOOM}–{MAX_ZOOM}, or `x`/`y` outside 0…2^z−1, is a 400. TileJSON advertises `maxzoom`
+  {DATA_MAX_ZOOM}, the deepest zoom the data needs (a tile unit is then under 0.15 m): clients overzoom beyond.
 """
 
 
@@ -94,7 +98,7 @@ _FIELDS = {
 async def get_tilejson(request: Request, session: SessionDep, filters: PlaceFiltersDep) -> Response:
     """A TileJSON 3.0.0 document for MapLibre (`{"type": "vector", "url": ".../v1/tuiles.json"}`): the
     absolute tile URL template carries the filters of this request (same as `/v1/lieux`), the bounds
-    are the region's, zooms 0–22."""
+    are the region's, zooms 0–16 (the deepest the data needs; clients overzoom beyond, tiles to 22 exist)."""
     del filters  # validated here so that a bad filter fails now, not on every tile
     bounds = await queries.region_bounds(session)
     query = urlencode(filter_items(request))
@@ -103,10 +107,10 @@ async def get_tilejson(request: Request, session: SessionDep, filters: PlaceFilt
         name="lieux", version="1.0.0",
         description="Tiers-lieux of the Occitanie network (published places)",
         attribution="Réseau des tiers-lieux d'Occitanie, Licence Ouverte / Etalab 2.0",
-        tiles=[template], minzoom=MIN_ZOOM, maxzoom=MAX_ZOOM, bounds=list(bounds),
+        tiles=[template], minzoom=MIN_ZOOM, maxzoom=DATA_MAX_ZOOM, bounds=list(bounds),
         center=[round((bounds[0] + bounds[2]) / 2, 5), round((bounds[1] + bounds[3]) / 2, 5), 7],
         vector_layers=[VectorLayer(id="lieux", description="Published places; grouped at low zoom",
-                                   minzoom=MIN_ZOOM, maxzoom=MAX_ZOOM, fields=_FIELDS)],
+                                   minzoom=MIN_ZOOM, maxzoom=DATA_MAX_ZOOM, fields=_FIELDS)],
     )
     return Response(document.model_dump_json(), media_type="application/json",
                     headers={"Cache-Control": TILEJSON_CACHE})

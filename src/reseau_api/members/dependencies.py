@@ -3,13 +3,21 @@
 import uuid
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Response
 
 from reseau_api.core.auth import CurrentMember
 from reseau_api.core.db import SessionDep
 from reseau_api.members import service
 from reseau_api.members.exceptions import ApiKeyNotFound, OrganisationNotFound
 from reseau_api.members.models import ApiKey, Organisation
+
+
+def no_store(response: Response) -> None:
+    """Responses that carry a key or key metadata must not be kept by any cache, shared or private."""
+    response.headers["Cache-Control"] = "no-store"
+
+
+NoStore = Depends(no_store)
 
 
 async def valid_organisation_id(organisation_id: uuid.UUID, session: SessionDep) -> Organisation:

@@ -7,10 +7,10 @@ from fastapi import APIRouter, Query, Request, Response, status
 from reseau_api.core.auth import AdminMember, CurrentMember, WriteMember
 from reseau_api.core.db import SessionDep
 from reseau_api.core.openapi import problem_responses
-from reseau_api.core.pagination import decode_cursor, encode_cursor
+from reseau_api.core.pagination import cursor_offset, decode_cursor, encode_cursor
 from reseau_api.core.pagination import next_url as next_url_for
 from reseau_api.members import service
-from reseau_api.members.dependencies import ManagedKey, ManagedOrganisation, ValidOrganisation
+from reseau_api.members.dependencies import ManagedKey, ManagedOrganisation, NoStore, ValidOrganisation
 from reseau_api.members.exceptions import ApiKeyNotFound
 from reseau_api.members.schemas import (
     ApiKeyCreate,
@@ -22,7 +22,7 @@ from reseau_api.members.schemas import (
 )
 
 organisations_router = APIRouter(prefix="/organisations", tags=["organisations"])
-keys_router = APIRouter(prefix="/cles", tags=["cles"])
+keys_router = APIRouter(prefix="/cles", tags=["cles"], dependencies=[NoStore])
 
 
 @organisations_router.get("", response_model=OrganisationPage, summary="List the network's organisations",
@@ -35,7 +35,7 @@ async def list_organisations(
     """The organisations (project holders, members of the network), by name. Public.
     Pages like `/v1/lieux`: `limit`, then follow `next` (the network has a few hundred members at most,
     so the cursor holds an offset)."""
-    offset = int(decode_cursor(curseur, "organisations", 1)[0]) if curseur else 0
+    offset = cursor_offset(decode_cursor(curseur, "organisations", 1)[0]) if curseur else 0
     orgs, total = await service.list_page(session, limit=limit, offset=offset)
     following = offset + len(orgs)
     next_url = (next_url_for(request, encode_cursor("organisations", [following]))
@@ -65,7 +65,7 @@ async def create_organisation(
 
 @organisations_router.post(
     "/{organisation_id}/cles", response_model=ApiKeyCreated, status_code=status.HTTP_201_CREATED,
-    summary="Issue a member key", responses=problem_responses(400, 401, 403, 404, 429),
+    summary="Issue a member key", responses=problem_responses(400, 401, 403, 404, 429), dependencies=[NoStore],
 )
 async def create_organisation_key(
     _admin: AdminMember, org: ValidOrganisation, data: ApiKeyCreate, session: SessionDep,
@@ -79,7 +79,7 @@ async def create_organisation_key(
 
 @organisations_router.get(
     "/{organisation_id}/cles", response_model=list[ApiKeyRead], summary="List an organisation's keys",
-    responses=problem_responses(400, 401, 404),
+    responses=problem_responses(400, 401, 404), dependencies=[NoStore],
 )
 async def list_organisation_keys(org: ManagedOrganisation, session: SessionDep) -> list[ApiKeyRead]:
     """The keys of an organisation, newest first, without secrets: admins, or that organisation's members."""

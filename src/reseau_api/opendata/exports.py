@@ -21,6 +21,7 @@ from starlette.responses import Response
 from reseau_api.core import versions
 from reseau_api.core.db import raw_connection
 from reseau_api.core.http import not_modified
+from reseau_api.core.spreadsheet import escape_cell
 from reseau_api.opendata import mednum, queries
 from reseau_api.places.filters import PlaceFilters
 from reseau_api.places.queries import csv_body
@@ -48,7 +49,7 @@ async def mediation_csv(session: AsyncSession) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=mednum.FIELDS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({k: escape_cell(v) for k, v in r.items()} for r in records)
     return buffer.getvalue().encode()
 
 

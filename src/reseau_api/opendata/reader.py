@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from reseau_api.core.spreadsheet import unescape_cell
 from reseau_api.opendata.exceptions import ImportFileError
 
 DELIMITERS = (";", ",", "\t")
@@ -97,7 +98,9 @@ def read(data: bytes, filename: str | None, *, max_rows: int) -> ParsedFile:
 
 
 def _clean(cell: str) -> str:
-    return cell.strip()  # str.strip() also removes non-breaking and other Unicode spaces
+    # str.strip() also removes non-breaking and other Unicode spaces; then the exporter's own escaping
+    # of formula-like cells is undone (core/spreadsheet.py), so that export -> import is lossless.
+    return unescape_cell(cell.strip())
 
 
 def _read_csv(text: str, encoding: str, *, max_rows: int) -> ParsedFile:

@@ -15,15 +15,19 @@ rendez-vous"), no specification is given rather than a wrong one.
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from opening_hours import OpeningHours, ParserError, State
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
 
+from reseau_api.core.html import script_json
+from reseau_api.core.urls import base_url
 from reseau_api.places import vocabulary as vocab
 from reseau_api.places.models import Place
 from reseau_api.shared.time import PARIS
-from reseau_api.territories.models import Departement
+from reseau_api.territories.queries import department_name
 
 MEDIA_TYPE = "application/ld+json"
 SCHEMA = "https://schema.org"
@@ -104,6 +108,12 @@ def opening_hours_specification(expression: str | None) -> list[dict[str, Any]] 
     """Weekly OpeningHoursSpecification objects, or None when the hours are not the same every week."""
     if not expression:
         return None
+    specification = _specification(expression)
+    return None if specification is None else list(specification)
+
+
+@lru_cache(maxsize=4096)  # 12 weeks evaluated per call (~1.5 ms); few distinct expressions. Read-only results.
+def _specification(expression: str) -> tuple[dict[str, Any], ...] | None:
     try:
         hours = OpeningHours(expression, timezone=PARIS, country="FR")
         weeks = [_week(hours, monday) for monday in REFERENCE_MONDAYS]
@@ -119,7 +129,7 @@ def opening_hours_specification(expression: str | None) -> list[dict[str, Any]] 
          "opens": opens, "closes": closes}
         for (opens, closes), days in days_by_times.items()
     ]
-    return sorted(specification, key=lambda s: (DAYS.index(s["dayOfWeek"][0].rsplit("/", 1)[1]), s["opens"]))
+    return tuple(sorted(specification, key=lambda s: (DAYS.index(s["dayOfWeek"][0].rsplit("/", 1)[1]), s["opens"])))
 
 
 def _week(hours: OpeningHours, monday: datetime) -> frozenset[Slot]:
@@ -157,5 +167,16 @@ def _hhmm(moment: datetime) -> str:
 
 async def place_json_ld(session: AsyncSession, place: Place, *, url: str) -> dict[str, Any]:
     """`place_document` with the department's name as `addressRegion`."""
-    department = await session.get(Departement, place.department_code)
-    return place_document(place, url=url, department_name=department.name if department else None)
+    return place_document(place, url=url, department_name=await department_name(session, place.department_code))
+
+
+def place_url(request: Request, place: Place) -> str:
+    """The `@id` of a place: its JSON record in this API."""
+    return f"{base_url(request)}/v1/lieux/{place.id}"
+
+
+async def place_json_ld_text(session: AsyncSession, request: Request, place: Place) -> str:
+    """The JSON-LD document as served and as embedded in the place's page: made to be pasted into
+    `<script type="application/ld+json">`, so `<`, `>` and `&` are escaped (a name holding `</script>`
+    cannot end the element)."""
+    return script_json(await place_json_ld(session, place, url=place_url(request, place)))

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reseau_api.core.db import raw_connection
 from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.pagination import decode_cursor, encode_cursor
+from reseau_api.core.spreadsheet import escape_cell
 from reseau_api.core.sql import Params
 from reseau_api.places.filters import PlaceFilters
 
@@ -210,7 +211,7 @@ def _csv_value(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value.isoformat() if isinstance(value, date | datetime) else value
+    return value.isoformat() if isinstance(value, date | datetime) else escape_cell(value)
 
 
 async def csv_body(session: AsyncSession, filters: PlaceFilters, *, max_rows: int | None = None) -> bytes | None:

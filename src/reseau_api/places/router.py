@@ -14,7 +14,6 @@ from reseau_api.core.http import not_modified
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
 from reseau_api.core.params import reject_unknown_parameters
-from reseau_api.core.urls import absolute_url
 from reseau_api.places import jsonld, queries, service
 from reseau_api.places.dependencies import can_see
 from reseau_api.places.exceptions import PlaceNotFound
@@ -149,9 +148,8 @@ async def get_place(
     if not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     if linked_data:
-        url = absolute_url(request, f"/v1/lieux/{place.id}")
-        document = await jsonld.place_json_ld(session, place, url=url)
-        return Response(json.dumps(document, ensure_ascii=False), media_type=jsonld.MEDIA_TYPE, headers=headers)
+        document = await jsonld.place_json_ld_text(session, request, place)
+        return Response(document, media_type=jsonld.MEDIA_TYPE, headers=headers)
     read = service.to_read(place)
     read.bonnes_pratiques = [PlacePracticeRef(id=r.id, slug=r.slug, titre=r.title) for r in practices]
     return Response(read.model_dump_json(), media_type="application/json", headers=headers)

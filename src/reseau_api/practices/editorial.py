@@ -36,7 +36,7 @@ class Practices(Editable[Practice]):
 
     async def apply(self, session: AsyncSession, obj: Practice, data: PracticeWrite, *,
                     actor: Member | None) -> None:
-        service.apply(obj, data)
+        await service.apply(obj, data)  # renders only when the Markdown changed, bounded, off the loop
         session.add(obj)
         await session.flush()  # a new practice needs its row before its places
         await service.set_places(session, obj, data.lieux, actor=actor)

@@ -74,12 +74,14 @@ def representation(practice: Practice, places: list[uuid.UUID]) -> dict[str, Any
     return to_jsonable_python(data)
 
 
-def apply(practice: Practice, data: PracticeWrite) -> None:
-    """Copy validated content onto the row and render its HTML."""
+async def apply(practice: Practice, data: PracticeWrite) -> None:
+    """Copy validated content onto the row; render its HTML only when the Markdown changed (bounded, off
+    the event loop: a 422 on `/contenu` when it takes too long)."""
+    if practice.content_html is None or practice.content_md != data.contenu:
+        practice.content_html = await rendering.render_bounded(data.contenu)
     for field, column in _FIELDS.items():
         setattr(practice, column, list(getattr(data, field)) if isinstance(getattr(data, field), list)
                 else getattr(data, field))
-    practice.content_html = rendering.render(data.contenu)
 
 
 async def set_places(session: AsyncSession, practice: Practice, ids: list[uuid.UUID], *,
@@ -112,7 +114,7 @@ async def create(
     practice = Practice(slug=await slugs.allocate(session, Practice, [data.titre], public=publish,
                                                   fallback="bonne-pratique"),
                         organisation_id=organisation_id, status=state, published_at=func.now() if publish else None)
-    apply(practice, data)
+    await apply(practice, data)
     session.add(practice)
     await session.flush()
     await set_places(session, practice, data.lieux)
