@@ -1,6 +1,7 @@
 // Builds web/dist/: MapLibre GL JS, Swagger UI and Redoc as the npm registry ships them (node_modules, pinned by
-// package-lock.json), served under /carte/assets/ next to the page's own src/carte.{js,css}; and the public
-// pages' style and script (src/pages.{css,js}), served under /pages/assets/. No bundler.
+// package-lock.json), served under /carte/assets/ next to the page's own src/carte.{js,css}; MapLibre's CSP
+// build (a worker file, not a blob: worker) for /espace-membre (plain ES modules in web/src/espace-membre);
+// and the public pages' style and script (src/pages.{css,js}), served under /pages/assets/. No bundler.
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,6 +18,8 @@ const files = [
   [join(maplibre, "maplibre-gl.js"), "maplibre-gl.js"],
   [join(maplibre, "maplibre-gl.css"), "maplibre-gl.css"],
   [join(maplibre, "LICENSE.txt"), "LICENSE-maplibre.txt"],
+  [join(maplibre, "maplibre-gl-csp.js"), "maplibre-gl-csp.js"],
+  [join(maplibre, "maplibre-gl-csp-worker.js"), "maplibre-gl-csp-worker.js"],
   [join(here, "src", "pages.css"), "pages.css"],
   [join(here, "src", "pages.js"), "pages.js"],
   // /docs and /redoc, offline: the API documentation loads nothing from other origins.

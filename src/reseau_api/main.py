@@ -19,6 +19,7 @@ from reseau_api.core.openapi import install_openapi
 from reseau_api.geo.router import root_router as geo_root_router
 from reseau_api.health.router import router as health_router
 from reseau_api.home.router import router as home_router
+from reseau_api.memberspace.router import router as memberspace_router
 from reseau_api.pages.router import router as pages_router
 
 DESCRIPTION = """\
@@ -61,6 +62,7 @@ def create_app() -> FastAPI:
     app.include_router(home_router)  # /, /docs, /redoc, /assets/
     app.include_router(api_router)
     app.include_router(geo_root_router)  # /ogc (OGC API - Features) and /carte (map page)
+    app.include_router(memberspace_router)  # /espace-membre (browser interface on the API)
     app.include_router(pages_router)  # public HTML pages: /lieux, /departements, /sitemap.xml, /robots.txt
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     app.add_api_route(

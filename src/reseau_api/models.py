@@ -1,6 +1,7 @@
 """Imports every domain's models so that mappers are configured and Alembic sees all tables."""
 
 from reseau_api.ami.models import AmiApplication, AmiDataset
+from reseau_api.claims.models import PlaceClaim
 from reseau_api.core.db import Base
 from reseau_api.core.ratelimit import RateLimit
 from reseau_api.core.versions import DataVersion
@@ -14,6 +15,6 @@ from reseau_api.webhooks.models import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "AmiApplication", "AmiDataset", "ApiKey", "Base", "Commune", "DataVersion", "Departement", "FeedChange",
-    "FeedSequencer", "FeedState", "Organisation", "Place", "PlaceRevision", "Practice", "PracticePlace",
-    "PracticeRevision", "RateLimit", "WebhookDelivery", "WebhookSubscription",
+    "FeedSequencer", "FeedState", "Organisation", "Place", "PlaceClaim", "PlaceRevision", "Practice",
+    "PracticePlace", "PracticeRevision", "RateLimit", "WebhookDelivery", "WebhookSubscription",
 ]

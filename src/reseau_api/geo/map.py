@@ -48,6 +48,7 @@ _PAGE = """<!doctype html>
     <li><span class="pastille en_projet"></span>En projet</li>
     <li><span class="pastille groupe"></span>Plusieurs lieux (cliquer pour zoomer)</li>
   </ul>
+  <a class="carte-membre" href="espace-membre" target="_blank" rel="noopener">Vous animez un lieu ? Espace membre</a>
 </form>
 <noscript>La carte nécessite JavaScript. Liste des lieux : <a href="v1/lieux">v1/lieux</a>.</noscript>
 <script type="application/json" id="carte-config">__CONFIG__</script>

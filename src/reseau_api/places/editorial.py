@@ -2,9 +2,11 @@
 
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.core.auth import Member
+from reseau_api.editorial import history
 from reseau_api.editorial.kernel import Editable
 from reseau_api.places import service
 from reseau_api.places.exceptions import PlaceNotFound
@@ -40,3 +42,21 @@ class Places(Editable[Place]):
 
 
 PLACES = Places()
+
+
+async def record_owner(
+    session: AsyncSession, locked: Place, organisation_id: Any, *, actor: Member, reason: str,
+) -> Place:
+    """Give a locked place an owner (an accepted claim): new version and a `revendication` revision.
+    Flushes only: the claim's use case commits it together with the claim's decision."""
+    await history.ensure_baseline(session, PLACES, locked)
+    old = locked.organisation_id
+    locked.organisation_id = organisation_id
+    locked.version = locked.version + 1
+    locked.updated_at = func.now()
+    await session.flush()
+    await session.refresh(locked)
+    await history.record(session, PLACES, locked, service.representation(locked), action="revendication",
+                         actor=actor, reason=reason,
+                         changes={"organisation": [str(old) if old else None, str(organisation_id)]})
+    return locked

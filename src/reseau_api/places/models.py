@@ -26,9 +26,11 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, synonym
 
 from reseau_api.core.db import Base
 from reseau_api.core.geo import SRID
-from reseau_api.editorial.models import ACTION_CHECK, Revision, Versioned
+from reseau_api.editorial.models import ACTIONS, Revision, Versioned
 from reseau_api.places.states import WORKFLOW
 
+# Places also record accepted claims (claims/): the owner changes, the content does not.
+PLACE_ACTION_CHECK = f"action IN ({', '.join(repr(a) for a in (*ACTIONS, 'revendication'))})"
 
 class Place(Versioned, Base):
     __tablename__ = "place"
@@ -115,7 +117,7 @@ class PlaceRevision(Revision, Base):
     __tablename__ = "place_revision"
     __table_args__ = (
         UniqueConstraint("place_id", "version", name="uq_place_revision_place_id_version"),
-        CheckConstraint(ACTION_CHECK, name="action"),
+        CheckConstraint(PLACE_ACTION_CHECK, name="action"),
         # The moderation queue starts from what members wrote.
         Index("ix_place_revision_member", "place_id", "version", postgresql_where=text("actor_role = 'membre'")),
     )

@@ -207,7 +207,7 @@ class PlaceRevisionRead(BaseModel):
 
     version: int = Field(description="Version of the place after this change (ETag `\"<id>-v<version>\"`)")
     date: datetime
-    action: RevisionAction
+    action: RevisionAction | Literal["revendication"]
     moderation: Moderation = Field(description="Moderation state after the change")
     motif: str | None
     auteur: RevisionAuthor
