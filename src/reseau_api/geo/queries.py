@@ -15,7 +15,7 @@ from reseau_api.core.config import get_settings
 from reseau_api.core.db import raw_connection
 from reseau_api.core.sql import Params
 from reseau_api.places.filters import PlaceFilters
-from reseau_api.places.queries import EXACT_COUNT_LIMIT
+from reseau_api.places.queries import EXACT_COUNT_LIMIT, planner_rows
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 
 # ---------------------------------------------------------------------------------------------------
@@ -89,6 +89,10 @@ def _department_feature(srid: int) -> str:
 
 
 async def _count(raw: Any, table: str, where: str, values: list[Any]) -> int | None:
+    """The exact count up to EXACT_COUNT_LIMIT, else None; not even tried when the planner expects more
+    (counting up to the cap reads every candidate of a dense box: it grew with the directory)."""
+    if await planner_rows(raw, f"{table} WHERE {where}", values) > EXACT_COUNT_LIMIT:
+        return None
     total = await raw.fetchval(
         f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT {EXACT_COUNT_LIMIT + 1}) AS c", *values)
     return None if total > EXACT_COUNT_LIMIT else int(total)
@@ -119,7 +123,8 @@ async def place_features(
            f"ORDER BY p.id LIMIT {p(limit + 1, 'int')}")
     raw = await raw_connection(session)
     rows = await raw.fetch(sql, *p.values)
-    matched = await _count(raw, "place p", where, count_values)
+    complete = after is None and len(rows) <= limit  # the first page holds every match: that is the count
+    matched = len(rows) if complete else await _count(raw, "place p", where, count_values)
     next_key = str(rows[limit - 1]["id"]) if len(rows) > limit else None
     return FeaturePage([r["body"] for r in rows[:limit]], matched, next_key)
 

@@ -226,9 +226,14 @@ async def _planner_rows(raw: Any, filters: PlaceFilters) -> int:
         filters, factor = replace(filters, near=None, bbox=bbox), math.pi / 4
     p = Params()
     where = " AND ".join(filters.conditions(p))
-    plan = await raw.fetchval(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM place p WHERE {where}", *p.values)
+    return round(await planner_rows(raw, f"place p WHERE {where}", p.values) * factor)
+
+
+async def planner_rows(raw: Any, from_where: str, values: list[Any]) -> float:
+    """The planner's estimate of the rows of `SELECT 1 FROM <from_where>` (EXPLAIN: nothing is read)."""
+    plan = await raw.fetchval(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {from_where}", *values)
     plan = json.loads(plan) if isinstance(plan, str) else plan
-    return round(plan[0]["Plan"]["Plan Rows"] * factor)
+    return float(plan[0]["Plan"]["Plan Rows"])
 
 
 # CSV export of a filtered set: documented columns, stable order.
