@@ -29,6 +29,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from reseau_api.core import db
+from reseau_api.core.config import get_settings
 from reseau_api.core.params import declared
 
 log = logging.getLogger("reseau_api.hot")
@@ -154,7 +155,8 @@ class HotReads:
                 raise Defer
             return await route.handler(request, override(), path_params, query)
         pool = await read_pool()
-        async with pool.acquire() as connection:
+        # Every connection busy for the pool timeout: the full path waits its own, then answers 503.
+        async with pool.acquire(timeout=get_settings().db_pool_timeout_s) as connection:
             return await route.handler(request, db.DirectConnection(connection), path_params, query)
 
 
