@@ -4,9 +4,9 @@
 //
 // A resource declares: path ("/lieux"), noun strings, toWrite(record) (the editable fields),
 // build(form, vocab, data) (appends the fields), read(form) (the fields' values), state(record).
-import { ApiError, call, get, vocab } from "./api.js";
+import { ApiError, call, get, moreButton, vocab } from "./api.js";
 import { currentMember } from "./auth.js";
-import { announce, changesTable, clear, formatDate, h } from "./dom.js";
+import { announce, appendRows, changesTable, clear, formatDate, h } from "./dom.js";
 import { clearErrors, errorSummary, showErrors } from "./forms.js";
 
 const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -221,7 +221,7 @@ export async function historyScreen(main, resource, id) {
   main.append(h("p", {}, h("a", { href: `#${resource.route}/${record.id}` }, "Retour à la fiche"),
     ` · version actuelle ${record.version}`));
   const list = h("ol", { class: "historique", reversed: true });
-  for (const rev of page.items) {
+  const entry = (rev) => {
     const author = rev.auteur.cle ? `clé ${rev.auteur.cle} (${rev.auteur.role})` : "ligne de commande ou import";
     const item = h("li", {},
       h("h2", {}, `Version ${rev.version} · ${rev.action} · ${formatDate(rev.date)}`),
@@ -239,8 +239,9 @@ export async function historyScreen(main, resource, id) {
         }
       } }, `Restaurer la version ${rev.version}`));
     }
-    list.append(item);
-  }
-  main.append(list);
+    return item;
+  };
+  list.append(...page.items.map(entry));
+  main.append(list, moreButton(page, (items) => appendRows(list, items.map(entry)), "versions") || "");
   main.querySelector("h1").focus();
 }
