@@ -340,3 +340,25 @@ def test_a_long_list_shows_its_next_page_on_demand(page: MemberBrowser, world: W
     announced(page, "3 lieux de plus affichés.")
     assert page.errors() == []
     page.sign_out()
+
+
+def test_an_admin_creates_a_place_for_an_organisation(page: MemberBrowser, world: World) -> None:
+    page.sign_in(world.admin)
+    page.show("#/lieux/nouveau")
+    options = page.evaluate("[...document.querySelectorAll('#champ-organisation option')].map(o => o.textContent)")
+    assert options[0] == "Aucune : fiche du réseau, revendicable" and world.organisation_name in options
+    page.fill("#champ-nom", "Test Atelier de Saint-Félix")
+    page.fill("#champ-commune", "Saint-Félix-Lauragais")
+    page.evaluate("document.getElementById('champ-departement').value = '31'")
+    page.fill("#champ-position-lon", "1.8889")
+    page.fill("#champ-position-lat", "43.4486")
+    page.click("input[name=types][value=atelier_partage]")
+    page.fill("#champ-organisation", world.organisation)
+    assert page.axe() == []
+    page.click("form.fiche button[type=submit]")
+    place_id = page.wait_for("(location.hash.match(/^#\\/lieux\\/([0-9a-f-]{36})$/) || [])[1]")
+    with world.api(world.member) as member:
+        mine = member.get("/moi/lieux", params={"limit": 100}).json()["items"]
+    assert [p["titre"] for p in mine if p["id"] == place_id] == ["Test Atelier de Saint-Félix"]
+    assert page.errors() == []
+    page.sign_out()

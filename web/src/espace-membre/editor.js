@@ -4,10 +4,10 @@
 //
 // A resource declares: path ("/lieux"), noun strings, toWrite(record) (the editable fields),
 // build(form, vocab, data) (appends the fields), read(form) (the fields' values), state(record).
-import { ApiError, call, get, moreButton, vocab } from "./api.js";
+import { ApiError, allItems, call, get, moreButton, vocab } from "./api.js";
 import { currentMember } from "./auth.js";
 import { announce, appendRows, changesTable, clear, formatDate, h } from "./dom.js";
-import { clearErrors, errorSummary, showErrors } from "./forms.js";
+import { clearErrors, errorSummary, field, select, showErrors } from "./forms.js";
 
 const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -38,6 +38,17 @@ export function flatChanges(before, after, nested = []) {
     }
   }
   return out;
+}
+
+// Admins create on behalf of an organisation (`?organisation=`), or for the network (no owner: a member
+// organisation may claim it later).
+async function ownerField() {
+  const orgs = await allItems("/organisations?limit=100");
+  const control = select("organisation", orgs.items.map((o) => ({ code: o.id, libelle: o.nom })), "",
+    { empty: "Aucune : fiche du réseau, revendicable" });
+  return { control, field: h("fieldset", { class: "bloc" }, h("legend", {}, "Propriétaire"),
+    field("organisation", "Organisation propriétaire", control,
+      orgs.complete ? "Ses membres pourront modifier la fiche." : `Seules les ${orgs.items.length} premières organisations sont proposées.`)) };
 }
 
 function heading(main, text) {
@@ -72,6 +83,8 @@ export async function editScreen(main, resource, id) {
   }
 
   await resource.build(form, v, record ? resource.toWrite(record) : null, record);
+  const owner = creating && currentMember() && currentMember().role === "admin" ? await ownerField() : null;
+  if (owner) form.append(owner.field);
   form.append(actions);
   if (!creating) {
     actions.append(
@@ -142,7 +155,9 @@ export async function editScreen(main, resource, id) {
     const values = resource.read(form, v);
     if (creating) {
       try {
-        const created = await call("POST", resource.path, { body: values });
+        const chosen = owner && owner.control.value;
+        const path = chosen ? `${resource.path}?organisation=${encodeURIComponent(chosen)}` : resource.path;
+        const created = await call("POST", path, { body: values });
         location.hash = `#${resource.route}/${created.body.id}`;
         announce(resource.createdMessage, "succes");
       } catch (error) {
