@@ -27,6 +27,10 @@ class Out(StrEnum):
     TILE = "tile"  # attribute of the vector tiles
 
 
+# The outputs that nest fields by `path` (the record's representation); the others are flat, by `name`.
+NESTED = frozenset({Out.DETAIL, Out.FEED, Out.WRITE})
+
+
 def _same(expr: str) -> str:
     return expr
 
@@ -106,9 +110,41 @@ def names(table: Iterable[Field], output: Out) -> list[str]:
     return [f.name for f in fields(table, output)]
 
 
-def json_pairs(table: Iterable[Field], output: Out, value: Callable[[Field], str] = lambda f: f.expr) -> str:
-    """`'name', expr, …`: the arguments of a json_build_object of the output's fields."""
-    return ", ".join(f"'{f.name}', {value(f)}" for f in fields(table, output))
+# PostgreSQL functions take at most 100 arguments: a json_build_object holds at most 50 pairs.
+MAX_PAIRS = 50
+
+
+def pairs(table: Iterable[Field], output: Out,
+          value: Callable[[Field], str] = lambda f: f.expr) -> list[tuple[str, str]]:
+    """(name, SQL value) of the output's fields, in table order."""
+    return [(f.name, value(f)) for f in fields(table, output)]
+
+
+def json_object(members: list[tuple[str, str]], *, builder: str = "json_build_object") -> str:
+    """SQL building one JSON object of `members`, in order. Beyond MAX_PAIRS members, objects of 50 are
+    joined: as text for json (which keeps the order), with `||` for jsonb (which has none)."""
+    chunks = [members[i:i + MAX_PAIRS] for i in range(0, len(members), MAX_PAIRS)] or [[]]
+    built = [builder + "(" + ", ".join(f"'{name}', {value}" for name, value in chunk) + ")" for chunk in chunks]
+    if len(built) == 1:
+        return built[0]
+    if builder == "jsonb_build_object":
+        return "(" + " || ".join(built) + ")"
+    # `{"a" : 1}` + `{"b" : 2}` -> `{"a" : 1, "b" : 2}`: the text json_build_object writes, one object.
+    texts = []
+    for i, b in enumerate(built):
+        text = f"{b}::text"
+        if i > 0:
+            text = f"right({text}, -1)"  # drop its `{`
+        if i < len(built) - 1:
+            text = f"left({text}, -1)"  # drop its `}`
+        texts.append(text)
+    return "(" + " || ', ' || ".join(texts) + ")::json"
+
+
+def split_last(sql: str, sentinel: str = "__LAST_VALUE__") -> tuple[str, str]:
+    """A template's SQL before and after its sentinel value (a value chosen per request, given last)."""
+    head, tail = sql.split(sentinel)
+    return head, tail
 
 
 def csv_select(table: Iterable[Field]) -> str:
@@ -139,8 +175,8 @@ def nested_json(table: Iterable[Field], output: Out, *, builder: str = "jsonb_bu
     def render(node: _Node, name: str | None) -> str:
         if name is not None and groups and name in groups:
             return groups[name]
-        parts = [f"'{k}', {value(c) if isinstance(c, Field) else render(c, k)}" for k, c in node.children.items()]
-        return f"{builder}({', '.join(parts)})"
+        members = [(k, value(c) if isinstance(c, Field) else render(c, k)) for k, c in node.children.items()]
+        return json_object(members, builder=builder)
 
     return render(root, None)
 

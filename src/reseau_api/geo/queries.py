@@ -68,7 +68,7 @@ class FeaturePage:
 
 # Flat properties, as GIS tools like them (arrays become string lists in GDAL/QGIS); unknown values are
 # left out rather than null, so that the collection's JSON Schema (ogc_openapi.PROPERTIES) holds.
-_PLACE_PROPERTIES = f"json_strip_nulls(json_build_object({place_fields.OGC_PAIRS}))"
+_PLACE_PROPERTIES = f"json_strip_nulls({place_fields.OGC_JSON})"
 
 
 def _place_feature(srid: int) -> str:

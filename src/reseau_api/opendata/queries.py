@@ -3,6 +3,7 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.core.db import raw_connection
+from reseau_api.core.fields import json_object
 from reseau_api.core.sql import Params
 from reseau_api.places import fields
 from reseau_api.places.filters import PlaceFilters
@@ -11,7 +12,7 @@ from reseau_api.places.filters import PlaceFilters
 # arrays, counts and prices numbers (places.fields, Out.EXPORT).
 GEOJSON_PROPERTIES: dict[str, str] = fields.EXPORT_PROPERTIES
 
-_PROPERTIES_JSON = ", ".join(f"'{name}', {expr}" for name, expr in GEOJSON_PROPERTIES.items())
+_PROPERTIES_JSON = json_object(list(GEOJSON_PROPERTIES.items()))
 
 
 async def places_feature_collection(session: AsyncSession) -> str:
@@ -25,7 +26,7 @@ async def places_feature_collection(session: AsyncSession) -> str:
         )::text
         FROM (SELECT p.sort_name, p.id, json_build_object(
                   'type', 'Feature', 'id', p.id, 'geometry', ST_AsGeoJSON(p.geom, 6)::json,
-                  'properties', json_build_object({_PROPERTIES_JSON})) AS feature
+                  'properties', {_PROPERTIES_JSON}) AS feature
               FROM place p WHERE {where}) AS f
     """
     raw = await raw_connection(session)

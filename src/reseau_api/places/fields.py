@@ -100,16 +100,23 @@ BY_NAME = {field.name: field for field in FIELDS}
 
 # --- SQL fragments, built once ---
 
-SUMMARY_PAIRS = f.json_pairs(FIELDS, S)  # list items (then distance_m)
-SUMMARY_PROPERTY_PAIRS = f.json_pairs([x for x in FIELDS if x.name != "position"], S)  # list GeoJSON properties
+_LAST = "__LAST_VALUE__"  # distance_m, chosen per request
+# List items and the properties of the list's GeoJSON features: (SQL before, SQL after) the distance.
+SUMMARY_JSON = f.split_last(f.json_object([*f.pairs(FIELDS, S), ("distance_m", _LAST)]), _LAST)
+SUMMARY_PROPERTIES_JSON = f.split_last(f.json_object(
+    [*f.pairs([x for x in FIELDS if x.name != "position"], S), ("distance_m", _LAST)]), _LAST)
 CSV_COLUMNS = f.names(FIELDS, C)
 CSV_SELECT = f.csv_select(FIELDS)
 EXPORT_PROPERTIES = {x.name: x.expr for x in f.fields(FIELDS, E)}
-OGC_PAIRS = f.json_pairs(FIELDS, G)
+OGC_JSON = f.json_object(f.pairs(FIELDS, G))
 TILE_FIELDS = f.fields(FIELDS, T)
-# The feed's representation (migration 0400's place_public_json must equal it: tests/places/test_fields.py).
+# The feed's representation. The SQL function place_public_json lives in the migrations (frozen text, as
+# every migration must be); tests/places/test_fields.py checks that it returns exactly FEED_JSON. A new
+# feed field is a migration that runs FEED_FUNCTION as printed then (and re-captures: docs/architecture.md).
 FEED_JSON = f.nested_json(FIELDS, FEED, groups={"position": """CASE WHEN p.geom IS NULL THEN NULL ELSE
         jsonb_build_object('lon', round(ST_X(p.geom)::numeric, 6), 'lat', round(ST_Y(p.geom)::numeric, 6)) END"""})
+FEED_FUNCTION = ("CREATE OR REPLACE FUNCTION place_public_json(p place) RETURNS jsonb LANGUAGE sql STABLE "
+                 f"PARALLEL SAFE\nRETURN {FEED_JSON}")
 
 # --- The representation's shape (service.py maps it onto the ORM) ---
 

@@ -26,13 +26,14 @@ EXACT_COUNT_LIMIT = 1_000
 
 
 def _item_json(distance: str) -> str:
-    return f"json_build_object({fields.SUMMARY_PAIRS}, 'distance_m', {distance})::text"
+    head, tail = fields.SUMMARY_JSON
+    return f"{head}{distance}{tail}::text"
 
 
 def _feature_json(distance: str) -> str:
+    head, tail = fields.SUMMARY_PROPERTIES_JSON
     return (f"json_build_object('type', 'Feature', 'id', p.id, "
-            f"'geometry', ST_AsGeoJSON(p.geom, 6)::json, "
-            f"'properties', json_build_object({fields.SUMMARY_PROPERTY_PAIRS}, 'distance_m', {distance}))::text")
+            f"'geometry', ST_AsGeoJSON(p.geom, 6)::json, 'properties', {head}{distance}{tail})::text")
 
 
 @dataclass(frozen=True)

@@ -48,9 +48,12 @@ FIELDS: tuple[Field, ...] = (
     Field("version", f.INTEGER, "Version (ETag `\"<id>-v<version>\"`)", _o(D, FEED), column="version", alias="b"),
 )
 
-SUMMARY_PAIRS = f.json_pairs(FIELDS, S)
-# The feed's representation (migration 0400's practice_public_json must equal it: tests/practices/test_fields.py).
+SUMMARY_JSON = f.json_object(f.pairs(FIELDS, S))
+# The feed's representation: migration 0400's practice_public_json must return it (tests/practices/test_fields.py);
+# a new feed field is a migration running FEED_FUNCTION as printed then (see places/fields.py).
 FEED_JSON = f.nested_json(FIELDS, FEED)
+FEED_FUNCTION = ("CREATE OR REPLACE FUNCTION practice_public_json(b practice) RETURNS jsonb LANGUAGE sql STABLE "
+                 f"PARALLEL SAFE\nRETURN {FEED_JSON}")
 # Top-level fields stored in a column of their own (`lieux` lives in practice_place).
 DETAIL_COLUMNS = {x.name: x.column for x in f.fields(FIELDS, D) if x.column}
 WRITE_COLUMNS = {x.name: x.column for x in f.fields(FIELDS, W) if x.column}

@@ -68,7 +68,7 @@ class PracticeFilters:
         return where
 
 
-_ITEM_JSON = f"json_build_object({fields.SUMMARY_PAIRS})::text"
+_ITEM_JSON = f"{fields.SUMMARY_JSON}::text"
 
 SORT_TYPES = {"pertinence": "float8", "-publiee_le": "timestamptz"}
 
