@@ -155,7 +155,8 @@ def editing_router(res: Editable[Any]) -> APIRouter:
         "and its history are kept; its owner and admins still see it. An admin can publish it again.")
     router.add_api_route(
         "/{id_or_slug}", archive, methods=["DELETE"], name=f"archive_{res.name}", response_model=Read,
-        summary=f"Archive a {noun}", responses={200: {"headers": _ETAG_HEADER, **follow}, **problem_responses(*_WRITE_ERRORS)},
+        summary=f"Archive a {noun}",
+        responses={200: {"headers": _ETAG_HEADER, **follow}, **problem_responses(*_WRITE_ERRORS)},
     )
 
     async def moderate(
