@@ -11,7 +11,7 @@ from reseau_api import models  # noqa: F401  (configures every mapper)
 from reseau_api.api import api_router
 from reseau_api.core import db
 from reseau_api.core.config import get_settings
-from reseau_api.core.errors import PROBLEM_TYPES, NotFound, install_error_handlers
+from reseau_api.core.errors import PROBLEM_TYPES, NotFound, install_error_handlers, refuse_shadowed_methods
 from reseau_api.core.hot import HotReads, close_read_pool
 from reseau_api.core.limits import RequestGuardMiddleware
 from reseau_api.core.middleware import HttpMiddleware
@@ -90,6 +90,7 @@ def create_app(*, hot_reads: bool = True) -> FastAPI:
     )
     app.add_middleware(ObservabilityMiddleware)
     install_openapi(app)
+    refuse_shadowed_methods(app)
     return app
 
 
