@@ -88,7 +88,7 @@ def upgrade() -> None:
             x int NOT NULL, y int NOT NULL,  -- the zoom-12 tile
             n int NOT NULL,  -- published places in it (a row at 0 is deleted)
             sx float8 NOT NULL, sy float8 NOT NULL,  -- sums of their positions, zoom-8 tile units
-            PRIMARY KEY (x, y)
+            CONSTRAINT pk_place_grid PRIMARY KEY (x, y)
         )""")
     op.execute(POSITION)
     op.execute(TRIGGER)
