@@ -8,8 +8,9 @@ parameters are a 400 (/req/core/query-param-unknown), `limit` above the maximum 
 maximum (/req/core/fc-limit-definition), `bbox` takes 4 or 6 numbers in CRS84 and may cross the antimeridian.
 Part 2: `crs` picks the output CRS and `bbox-crs` the bbox's, among CRS84 (stored), Lambert-93 (EPSG:2154,
 what French GIS users work in) and Web Mercator (EPSG:3857); the answer says which in `Content-Crs`.
-`numberMatched` is exact and given up to EXACT_COUNT_LIMIT (1,000) matches; above, it is left out (Part 1
-makes it optional; an estimate would break clients that page until they reach it).
+`numberMatched` is exact and given up to EXACT_COUNT_LIMIT (1,000) matches when the planner expects no more;
+otherwise it is left out (Part 1 makes it optional; an estimate would break clients that page until they
+reach it; counting a dense box exactly, even up to the cap, read every match).
 """
 
 import json

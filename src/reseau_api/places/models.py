@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Computed,
     Date,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -109,6 +110,19 @@ class Place(Versioned, Base):
         Text, Computed("lower(f_unaccent(name || ' ' || coalesce(commune, '')))", persisted=True)
     )
     sort_name: Mapped[str] = mapped_column(Text, Computed("lower(f_unaccent(name))", persisted=True))
+
+
+class PlaceGrid(Base):
+    """Published places per zoom-12 tile, kept by a trigger on `place` (migration 0800), read by the
+    unfiltered clustered tiles (geo/queries.py): count and sums of positions in zoom-8 tile units."""
+
+    __tablename__ = "place_grid"
+
+    x: Mapped[int] = mapped_column(Integer, primary_key=True)
+    y: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, nullable=False)
+    sx: Mapped[float] = mapped_column(Double, nullable=False)
+    sy: Mapped[float] = mapped_column(Double, nullable=False)
 
 
 class PlaceRevision(Revision, Base):

@@ -39,7 +39,11 @@ itself, except `services`, where every listed service is required).
 `distance` from the centre of `bbox` when given (a map view fills from its middle, and a page reads only
 its own rows however dense the box), else `nom`. `tri=distance` measures from `pres_de`, else the `bbox` centre.
 **Pages**: `limit` items (default 20, max 200); follow `next` (or the `Link: rel="next"` header) to walk
-every match exactly once. `total` is exact up to 1,000, then an estimate (`total_estime: true`).
+every match exactly once. `total` is exact when the first page holds every match, or when PostgreSQL's
+planner expects at most 1,000 matches (then counted, up to 1,000); otherwise it is the planner's estimate,
+flagged `total_estime: true` (around `pres_de`, that of the circle's box times π/4). Counting a dense map
+box or a 20 km radius exactly would read every match. **Relevance** (`tri=pertinence`) ranks at most
+1,000 matching places (the first found): with more matches, refine `q` or walk them all with `tri=nom`.
 
 **Formats**: JSON by default; GeoJSON (RFC 7946, lon/lat, 6 decimals) with `f=geojson` or
 `Accept: application/geo+json`; CSV of the whole filtered set (no paging, UTF-8 with BOM) with `f=csv`,
