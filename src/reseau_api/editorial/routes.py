@@ -169,6 +169,24 @@ def editing_router(res: Editable[Any]) -> APIRouter:
         responses={200: {"headers": _ETAG_HEADER}, **problem_responses(*_WRITE_ERRORS)},
     )
 
+    async def confirm(
+        member: WriteMember, obj: Owned, precondition: IfMatchDep, session: SessionDep,  # type: ignore[valid-type]
+        response: Response,
+    ) -> Any:
+        return await answer(session, response,
+                            await kernel.confirm(session, res, obj, actor=member, if_match=precondition))
+
+    confirm.__doc__ = (
+        f"The owner (or an admin) confirms that the {noun} is still accurate, without changing it: "
+        "`verifie_le` becomes now and its `fraicheur` `a_jour`; no field and not `maj_le` change. Recorded in "
+        "the history as a `confirmation` (new version: send `If-Match`, missing → 428, stale → 412); not "
+        "queued for moderation. An archived record cannot be confirmed (409).")
+    router.add_api_route(
+        "/{id_or_slug}/confirmation", confirm, methods=["POST"], name=f"confirm_{res.name}", response_model=Read,
+        summary=f"Confirm that a {noun} is still accurate",
+        responses={200: {"headers": _ETAG_HEADER}, **problem_responses(*_WRITE_ERRORS)},
+    )
+
     async def list_revisions(
         obj: Owned, session: SessionDep, request: Request, response: Response,  # type: ignore[valid-type]
         limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 50,

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, create_model, model_validator
 
 from reseau_api.core.validation import WriteModel
 
-RevisionAction = Literal["creation", "modification", "moderation", "archivage", "restauration"]
+RevisionAction = Literal["creation", "modification", "moderation", "archivage", "restauration", "confirmation"]
 
 
 def all_optional(model: type[BaseModel], name: str, doc: str, **overrides: Any) -> type[BaseModel]:
@@ -43,6 +43,15 @@ class ModerationDecision(WriteModel):
         if self.decision == "rejeter" and not self.motif:
             raise ValueError("a rejection needs a `motif`")
         return self
+
+
+class FieldProvenance(BaseModel):
+    """Who set a field's current value last, and when."""
+
+    role: Literal["membre", "admin", "import"] = Field(
+        description="`membre` (the owner), `admin` (the network's animators) or `import` (a file)")
+    source: str | None = Field(default=None, description="For an import: its source (e.g. `recensement CGET 2019`)")
+    le: datetime
 
 
 class RevisionAuthor(BaseModel):

@@ -19,16 +19,26 @@ from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.pagination import decode_cursor, encode_cursor
 from reseau_api.core.spreadsheet import escape_cell
 from reseau_api.core.sql import Params
+from reseau_api.editorial import freshness
 from reseau_api.places.filters import PlaceFilters
 
 EXACT_COUNT_LIMIT = 1_000
+
+
+def closed_today_sql(a: str) -> str:
+    """SQL: one of the place's closures covers today (Europe/Paris); cheap for the usual empty list."""
+    return (f"({a}.closures <> '[]'::jsonb AND EXISTS (SELECT 1 FROM jsonb_array_elements({a}.closures) c "
+            "WHERE (c->>'du')::date <= (now() AT TIME ZONE 'Europe/Paris')::date "
+            "AND (c->>'au')::date >= (now() AT TIME ZONE 'Europe/Paris')::date))")
 
 # The list fields of a place (PlaceSummary), minus position and distance.
 _PROPERTIES = """
     'id', p.id, 'slug', p.slug, 'nom', p.name, 'statut', p.status, 'types', p.types,
     'services', p.services, 'commune', p.commune, 'code_postal', p.postcode,
     'departement', p.department_code, 'postes', p.desks, 'prix_journee', p.price_day,
-    'site_web', p.website, 'maj_le', p.updated_at"""
+    'site_web', p.website, 'maj_le', p.updated_at, 'verifie_le', p.verified_at,
+    'fraicheur', """ + freshness.status_sql("p.verified_at") + """,
+    'ferme_temporairement', """ + closed_today_sql("p") + """"""
 _POSITION = """CASE WHEN p.geom IS NULL THEN NULL ELSE json_build_object(
     'lon', round(ST_X(p.geom)::numeric, 6), 'lat', round(ST_Y(p.geom)::numeric, 6)) END"""
 

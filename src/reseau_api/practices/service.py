@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.core.auth import Member
-from reseau_api.editorial import slugs
+from reseau_api.editorial import freshness, slugs
 from reseau_api.places.models import Place
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 from reseau_api.practices import rendering
@@ -27,6 +27,13 @@ _FIELDS = {"titre": "title", "resume": "summary", "contenu": "content_md", "them
 def etag(practice: Practice) -> str:
     """Strong ETag of a practice's representation: it changes exactly when `version` does."""
     return f'"{practice.id}-v{practice.version}"'
+
+
+def detail_etag(practice: Practice) -> str:
+    """The detail's ETag: `etag()`, plus the freshness when it is not `a_jour` (it changes with the clock
+    alone, so a cached detail must revalidate when a threshold passes). `IfMatch` drops the suffix."""
+    status = freshness.status(practice.verified_at)
+    return etag(practice) if status == "a_jour" else f'"{practice.id}-v{practice.version}.t-{status}"'
 
 
 async def get(session: AsyncSession, key: str) -> Practice | None:
@@ -63,7 +70,9 @@ def to_read(practice: Practice, places: list[PlaceRef]) -> PracticeRead:
         id=practice.id, slug=practice.slug, contenu_html=practice.content_html, lieux=places,
         organisation=practice.organisation_id, statut=practice.status,
         motif_moderation=practice.moderation_reason, publiee_le=practice.published_at,
-        cree_le=practice.created_at, maj_le=practice.updated_at, version=practice.version, **api,
+        cree_le=practice.created_at, maj_le=practice.updated_at, version=practice.version,
+        verifie_le=practice.verified_at, fraicheur=freshness.status(practice.verified_at),
+        provenance=practice.provenance or {}, **api,
     )
 
 
@@ -113,7 +122,8 @@ async def create(
     state = WORKFLOW.public if publish else WORKFLOW.pending
     practice = Practice(slug=await slugs.allocate(session, Practice, [data.titre], public=publish,
                                                   fallback="bonne-pratique"),
-                        organisation_id=organisation_id, status=state, published_at=func.now() if publish else None)
+                        organisation_id=organisation_id, status=state, published_at=func.now() if publish else None,
+                        verified_at=func.now())
     await apply(practice, data)
     session.add(practice)
     await session.flush()
