@@ -22,6 +22,7 @@ from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import to_jsonable_python
 from sqlalchemy import ARRAY, Text, func, select
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -92,6 +93,8 @@ class Editable(ABC, Generic[M]):
     state_column: ClassVar[str]
     revision_state_column: ClassVar[str]
     departments_sql: ClassVar[str]
+    # The record's own contact points (email, phone) as SQL on `r`, for the admins' chase list.
+    contact_sql: ClassVar[tuple[str, str]] = ("NULL::text", "NULL::text")
 
     # --- hooks ---
     async def get(self, session: AsyncSession, key: str) -> M | None:
@@ -297,8 +300,8 @@ async def store(
     return obj
 
 
-def _iso(moment: Any) -> str | None:
-    return moment.isoformat() if moment is not None else None
+def _iso(moment: Any) -> Any:
+    return to_jsonable_python(moment)  # as the reads write it ("…Z")
 
 
 def _copy_extra(res: Editable[Any], obj: Any) -> Any:

@@ -124,3 +124,41 @@ class OwnPage(BaseModel):
     total: int = Field(description="Matching records (counted up to 10,000, see total_estime)")
     total_estime: bool
     next: str | None
+
+
+# --- The admins' chase list (GET /v1/moderation/a-relancer) ---
+
+
+class ChaseOrganisation(BaseModel):
+    id: UUID
+    nom: str
+    email: str | None
+    telephone: str | None
+
+
+class ChaseContact(BaseModel):
+    email: str | None = Field(description="The record's own email (places), else null")
+    telephone: str | None
+
+
+class ChaseItem(BaseModel):
+    """A published record to confirm: never verified, or verified longer ago than the threshold."""
+
+    objet: str = Field(description="`lieu` or `bonne_pratique`")
+    id: UUID
+    slug: str
+    titre: str
+    fraicheur: Literal["a_verifier", "obsolete", "a_jour"]
+    verifie_le: datetime | None = Field(description="Last confirmation or edit (null: never verified)")
+    maj_le: datetime
+    organisation: ChaseOrganisation | None = Field(description="The owner and its contact points (null: no owner)")
+    contact: ChaseContact
+    lien: str
+    confirmation: str = Field(description="Where the owner confirms it (POST with If-Match)")
+
+
+class ChasePage(BaseModel):
+    items: list[ChaseItem]
+    total: int = Field(description="Matching records (counted up to 10,000, see total_estime)")
+    total_estime: bool
+    next: str | None

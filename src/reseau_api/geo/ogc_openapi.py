@@ -60,6 +60,10 @@ PROPERTIES: dict[str, dict[str, dict[str, Any]]] = {
         "site_web": _string("Website", format="uri"),
         "maj_le": _string("Last update of the listing (the `datetime` parameter filters on it)",
                           format="date-time"),
+        "verifie_le": _string("Last confirmation or edit by its owner or an admin (absent: never verified)",
+                              format="date-time"),
+        "fraicheur": _string("Freshness from verifie_le", enum=["a_jour", "a_verifier", "obsolete"]),
+        "ferme_temporairement": {"type": "boolean", "description": "A dated closure covers today"},
     },
     "departements": {
         "code": _string("Department code"),
@@ -258,6 +262,7 @@ def queryables(url: str, collection: "Collection") -> dict[str, Any]:
             "code_insee": {"type": "string", "pattern": r"^(?:\d{5}|2[AB]\d{3})$",
                            "description": collection.filters["code_insee"]},
             "teletravail": {"type": "boolean", "description": collection.filters["teletravail"]},
+            "fraicheur": _enum(["a_jour", "a_verifier", "obsolete"], collection.filters["fraicheur"]),
         }
     else:
         properties = {"code": _enum(list(get_settings().region_departements), collection.filters["code"])}

@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reseau_api.core.config import get_settings
 from reseau_api.core.db import raw_connection
 from reseau_api.core.sql import Params
+from reseau_api.editorial import freshness
 from reseau_api.places.filters import PlaceFilters
-from reseau_api.places.queries import EXACT_COUNT_LIMIT
+from reseau_api.places.queries import EXACT_COUNT_LIMIT, closed_today_sql
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 
 # ---------------------------------------------------------------------------------------------------
@@ -73,7 +74,9 @@ _PLACE_PROPERTIES = """json_strip_nulls(json_build_object(
     'departement', p.department_code, 'postes', p.desks, 'bureaux_prives', p.private_offices,
     'salles_reunion', p.meeting_rooms, 'prix_demi_journee', p.price_half_day, 'prix_journee', p.price_day,
     'prix_mois', p.price_month, 'acces_24_7', p.access_24_7, 'horaires', p.opening_hours,
-    'site_web', p.website, 'maj_le', p.updated_at))"""
+    'site_web', p.website, 'maj_le', p.updated_at, 'verifie_le', p.verified_at,
+    'fraicheur', """ + freshness.status_sql("p.verified_at") + """,
+    'ferme_temporairement', """ + closed_today_sql("p") + """))"""
 
 
 def _place_feature(srid: int) -> str:
@@ -207,7 +210,9 @@ def _point(x: str, y: str) -> str:
 
 def _properties(a: str) -> str:
     return (f"{a}.id::text AS id, {a}.slug::text AS slug, {a}.name::text AS nom, {a}.status::text AS statut, "
-            f"array_to_string({a}.types, ',') AS types, {a}.desks AS postes")
+            f"array_to_string({a}.types, ',') AS types, {a}.desks AS postes, "
+            f"{freshness.status_sql(f'{a}.verified_at')} AS fraicheur, "
+            f"{closed_today_sql(a)} AS ferme_temporairement")
 
 
 def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
@@ -225,7 +230,7 @@ def _tile_sql(z: int, where: str) -> str:
     if z > CLUSTER_MAX_ZOOM:
         return f"""SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
             SELECT {_point("r.gx", "r.gy")} AS geom, {_properties("r")}
-            FROM {_positions("p.id, p.slug, p.name, p.status, p.types, p.desks", where)}
+            FROM {_positions("p.id, p.slug, p.name, p.status, p.types, p.desks, p.verified_at, p.closures", where)}
             WHERE floor(r.gx / {TILE_EXTENT}) = $2::int AND floor(r.gy / {TILE_EXTENT}) = $3::int) AS t"""
     # Grid cells align with tiles (16 per side), so each cell lies in one tile; the
     # tile test runs on the cells, after a hash aggregate over the candidates. A cell of several places

@@ -33,7 +33,8 @@ The `lieux` layer of one web-mercator tile (XYZ scheme, {queries.TILE_EXTENT} un
 PostGIS (`ST_AsMVT`), for MapLibre, Leaflet plugins, QGIS or any MVT 2.1 reader.
 
 * **Above zoom {queries.CLUSTER_MAX_ZOOM}**: one point per published place with `id` (UUID), `slug`, `nom`,
-  `statut`, `types` (comma-separated codes) and `postes` (absent when unknown).
+  `statut`, `types` (comma-separated codes), `postes` (absent when unknown), `fraicheur` (`a_jour`,
+  `a_verifier`, `obsolete`) and `ferme_temporairement` (a dated closure covers today).
 * **Zoom {queries.CLUSTER_MAX_ZOOM} and below**: places are grouped on a {queries.TILE_EXTENT // queries.CLUSTER_CELL}
   x {queries.TILE_EXTENT // queries.CLUSTER_CELL} grid per tile; a group of several places is one point
   (their mean position) with `point_count` only; a lone place keeps its attributes and has no `point_count`.
@@ -89,6 +90,8 @@ _FIELDS = {
     "statut": "ouvert, en_projet or ferme",
     "types": "Place type codes, comma-separated",
     "postes": "Shared desks for telework (absent when unknown)",
+    "fraicheur": "a_jour, a_verifier or obsolete (from verifie_le; the map fades the last two)",
+    "ferme_temporairement": "true while a dated closure (fermetures) covers today",
     "point_count": f"Zoom <= {queries.CLUSTER_MAX_ZOOM}: number of places grouped in this point",
 }
 
