@@ -28,7 +28,7 @@ CENSUS_FIELDS = {"nom": "p.name IS NOT NULL", "statut": "p.status IS NOT NULL", 
                  "adresse": "p.address IS NOT NULL", "code_postal": "p.postcode IS NOT NULL",
                  "commune": "p.commune IS NOT NULL", "code_insee": "p.insee_code IS NOT NULL",
                  "departement": "p.department_code IS NOT NULL", "position": "p.geom IS NOT NULL",
-                 "site_web": "p.website IS NOT NULL"}
+                 "site_web": "p.website IS NOT NULL", "mise_en_reseau": "TRUE"}
 
 # {field: {"role", "source", "le"}} for `fields`, stamped at the statement's now() (the kernel's writes).
 PROVENANCE_STAMP = """CREATE FUNCTION provenance_stamp(fields text[], role text, source text) RETURNS jsonb
