@@ -211,8 +211,8 @@ def _point(x: str, y: str) -> str:
 def _properties(a: str) -> str:
     return (f"{a}.id::text AS id, {a}.slug::text AS slug, {a}.name::text AS nom, {a}.status::text AS statut, "
             f"array_to_string({a}.types, ',') AS types, {a}.desks AS postes, "
-            f"{freshness.status_sql(f'{a}.verified_at')} AS fraicheur, "
-            f"{closed_today_sql(a)} AS ferme_temporairement")
+            f"CASE WHEN {a}.id IS NOT NULL THEN {freshness.status_sql(f'{a}.verified_at')} END AS fraicheur, "
+            f"CASE WHEN {a}.id IS NOT NULL THEN {closed_today_sql(a)} END AS ferme_temporairement")
 
 
 def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
