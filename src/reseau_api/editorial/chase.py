@@ -55,7 +55,8 @@ async def page(
 ) -> tuple[list[dict[str, Any]], int, bool, str | None]:
     """(items, total, total capped, next cursor), never verified first, then oldest verification."""
     email, phone = res.contact_sql
-    where = [res.workflow.public_sql(f"r.{res.state_column}"), freshness.condition("r.verified_at", statuses or STALE)]
+    where = [str(res.workflow.public_sql(f"r.{res.state_column}")),
+             freshness.condition("r.verified_at", statuses or STALE)]
     params: dict[str, Any] = {}
     if departments:
         where.append(f"{res.departments_sql} && CAST(:departments AS text[])")

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.ami import stats as ami_stats
 from reseau_api.ami.schemas import AmiFilters
+from reseau_api.editorial import freshness
 from reseau_api.members.models import Organisation
 from reseau_api.pages import hours, queries
-from reseau_api.editorial import freshness
 from reseau_api.pages.render import SITE_NAME, TEMPLATES_DIGEST, date_fr, links
 from reseau_api.places import jsonld
 from reseau_api.places import queries as places_queries
