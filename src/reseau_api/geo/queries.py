@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.core.config import get_settings
 from reseau_api.core.db import raw_connection
+from reseau_api.core.fields import Field
 from reseau_api.core.sql import Params
-from reseau_api.editorial import freshness
+from reseau_api.places import fields as place_fields
 from reseau_api.places.filters import PlaceFilters
-from reseau_api.places.queries import EXACT_COUNT_LIMIT, closed_today_sql
+from reseau_api.places.queries import EXACT_COUNT_LIMIT
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 
 # ---------------------------------------------------------------------------------------------------
@@ -68,15 +69,7 @@ class FeaturePage:
 
 # Flat properties, as GIS tools like them (arrays become string lists in GDAL/QGIS); unknown values are
 # left out rather than null, so that the collection's JSON Schema (ogc_openapi.PROPERTIES) holds.
-_PLACE_PROPERTIES = """json_strip_nulls(json_build_object(
-    'slug', p.slug, 'nom', p.name, 'statut', p.status, 'types', p.types, 'services', p.services,
-    'adresse', p.address, 'code_postal', p.postcode, 'commune', p.commune, 'code_insee', p.insee_code,
-    'departement', p.department_code, 'postes', p.desks, 'bureaux_prives', p.private_offices,
-    'salles_reunion', p.meeting_rooms, 'prix_demi_journee', p.price_half_day, 'prix_journee', p.price_day,
-    'prix_mois', p.price_month, 'acces_24_7', p.access_24_7, 'horaires', p.opening_hours,
-    'site_web', p.website, 'maj_le', p.updated_at, 'verifie_le', p.verified_at,
-    'fraicheur', """ + freshness.status_sql("p.verified_at") + """,
-    'ferme_temporairement', """ + closed_today_sql("p") + """))"""
+_PLACE_PROPERTIES = f"json_strip_nulls({place_fields.OGC_JSON})"
 
 
 def _place_feature(srid: int) -> str:
@@ -208,11 +201,22 @@ def _point(x: str, y: str) -> str:
     return f"ST_MakePoint(round({x} - $2::int::int8 * {TILE_EXTENT}), round({y} - $3::int::int8 * {TILE_EXTENT}))"
 
 
+# The tiles' attributes (places.fields, Out.TILE): stored columns, read by the position scan, then written.
+_TILE_COLUMNS = ", ".join(dict.fromkeys(
+    f"p.{c}" for f in place_fields.TILE_FIELDS for c in ((f.column,) if f.column else f.reads)))
+
+
+def _tile_value(f: Field, a: str) -> str:
+    # A lone place of a low-zoom grid is read back by a LEFT JOIN: a group has no row, so no computed value.
+    value = f.kind.tile(f.over(a))
+    return value if f.template is None else f"CASE WHEN {a}.id IS NOT NULL THEN {value} END"
+
+
 def _properties(a: str) -> str:
-    return (f"{a}.id::text AS id, {a}.slug::text AS slug, {a}.name::text AS nom, {a}.status::text AS statut, "
-            f"array_to_string({a}.types, ',') AS types, {a}.desks AS postes, "
-            f"CASE WHEN {a}.id IS NOT NULL THEN {freshness.status_sql(f'{a}.verified_at')} END AS fraicheur, "
-            f"CASE WHEN {a}.id IS NOT NULL THEN {closed_today_sql(a)} END AS ferme_temporairement")
+    return ", ".join(f"{_tile_value(f, a)} AS {f.name}" for f in place_fields.TILE_FIELDS)
+
+
+_PROPERTIES = {a: _properties(a) for a in ("p", "r")}  # over the place row, or over the position scan
 
 
 def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
@@ -229,8 +233,8 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
 def _tile_sql(z: int, where: str) -> str:
     if z > CLUSTER_MAX_ZOOM:
         return f"""SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
-            SELECT {_point("r.gx", "r.gy")} AS geom, {_properties("r")}
-            FROM {_positions("p.id, p.slug, p.name, p.status, p.types, p.desks, p.verified_at, p.closures", where)}
+            SELECT {_point("r.gx", "r.gy")} AS geom, {_PROPERTIES["r"]}
+            FROM {_positions(_TILE_COLUMNS, where)}
             WHERE floor(r.gx / {TILE_EXTENT}) = $2::int AND floor(r.gy / {TILE_EXTENT}) = $3::int) AS t"""
     # Grid cells align with tiles (16 per side), so each cell lies in one tile; the
     # tile test runs on the cells, after a hash aggregate over the candidates. A cell of several places
@@ -244,7 +248,7 @@ def _tile_sql(z: int, where: str) -> str:
             GROUP BY 1, 2)
         SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
             SELECT {_point("c.gx", "c.gy")} AS geom, CASE WHEN c.n > 1 THEN c.n END AS point_count,
-                   {_properties("p")}
+                   {_PROPERTIES["p"]}
             FROM cells c LEFT JOIN place p ON p.ctid = CASE WHEN c.n = 1 THEN c.tid END
             WHERE floor(c.cx / {per_tile}) = $2::int AND floor(c.cy / {per_tile}) = $3::int) AS t"""
 

@@ -7,6 +7,7 @@ of codes, a postcode whose leading zero was eaten. Whatever cannot be read is a 
 named by its column.
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,28 +17,21 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
+from reseau_api.core.fields import Out, fields
+from reseau_api.places import fields as place_fields
 from reseau_api.places import vocabulary as vocab
 from reseau_api.places.schemas import PlaceWrite
 
-# Column -> what it holds. The order is the documented order (docs/import.md).
-TEXT, CODE, LIST, CODE_LIST, URL_LIST, INT, DECIMAL, FLOAT, BOOL, DATE = (
-    "text", "code", "list", "code_list", "url_list", "int", "decimal", "float", "bool", "date")
-WRITE_COLUMNS: dict[str, str] = {
-    "nom": TEXT, "description": TEXT, "statut": CODE, "ouverture_prevue": DATE, "projet": CODE,
-    "mise_en_reseau": BOOL, "types": CODE_LIST, "services": CODE_LIST, "adresse": TEXT,
-    "code_postal": TEXT, "commune": TEXT, "code_insee": TEXT, "departement": TEXT,
-    "longitude": FLOAT, "latitude": FLOAT, "postes": INT, "bureaux_prives": INT, "salles_reunion": INT,
-    "prix_demi_journee": DECIMAL, "prix_journee": DECIMAL, "prix_mois": DECIMAL, "reservation_url": TEXT,
-    "acces_24_7": BOOL, "publics": CODE_LIST, "debit_internet_mbps": INT, "horaires": TEXT, "email": TEXT,
-    "telephone": TEXT, "site_web": TEXT, "accessibilite": TEXT, "images": URL_LIST,
-}
+# Column -> what it holds: the write fields of the field table (places.fields), in CSV order.
+TEXT, CODE, LIST, CODE_LIST, URL_LIST, INT, DECIMAL, FLOAT, BOOL, DATE, CLOSURES = (
+    "text", "code", "list", "code_list", "url_list", "int", "decimal", "float", "bool", "date", "closures")
+WRITE_COLUMNS: dict[str, str] = {f.name: f.kind.importer for f in fields(place_fields.FIELDS, Out.WRITE)}
 IDENTITY_COLUMNS = ("source", "source_id", "id")
-# Columns of our own exports that are not written back (server-managed).
-EXPORT_ONLY_COLUMNS = ("slug", "maj_le")
-NATIVE_COLUMNS = (*WRITE_COLUMNS, *IDENTITY_COLUMNS, *EXPORT_ONLY_COLUMNS)
+# The native columns are the CSV export's: the write fields, the identity, and (ignored) server-managed ones.
+NATIVE_COLUMNS = tuple(place_fields.CSV_COLUMNS)
+EXPORT_ONLY_COLUMNS = tuple(c for c in NATIVE_COLUMNS if c not in WRITE_COLUMNS and c not in IDENTITY_COLUMNS)
 
-TELEWORK_COLUMNS = ("postes", "bureaux_prives", "salles_reunion", "prix_demi_journee", "prix_journee",
-                    "prix_mois", "reservation_url", "acces_24_7", "publics", "debit_internet_mbps")
+TELEWORK_COLUMNS = tuple(place_fields.TELEWORK_COLUMNS)
 
 VOCABULARIES: dict[str, dict[str, str]] = {
     "statut": vocab.STATUSES, "projet": vocab.PROJECT_KINDS, "types": vocab.PLACE_TYPES,
@@ -208,6 +202,14 @@ def _convert(column: str, kind: str, value: Any, row: PlaceInput) -> Any:
         return _bool(value)
     if kind == DATE:
         return _date(value)
+    if kind == CLOSURES:  # `fermetures`: the JSON the CSV export writes (a list in GeoJSON)
+        try:
+            items = value if isinstance(value, list) else json.loads(str(value))
+        except ValueError:
+            raise ValueError('expected a JSON list of {"du", "au", "motif"} (as the export writes it)') from None
+        if not isinstance(items, list):
+            raise ValueError('expected a JSON list of {"du", "au", "motif"} (as the export writes it)')
+        return items
     raise AssertionError(kind)
 
 

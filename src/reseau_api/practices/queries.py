@@ -13,9 +13,9 @@ from reseau_api.core.db import raw_connection
 from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.pagination import decode_cursor, encode_cursor
 from reseau_api.core.sql import Params
-from reseau_api.editorial import freshness
 from reseau_api.places import service as places_service
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
+from reseau_api.practices import fields
 from reseau_api.practices.states import WORKFLOW
 
 FEED_SIZE = 50
@@ -32,7 +32,6 @@ class PracticeFilters:
     departements: list[str] = field(default_factory=list)
     place: str | None = None  # UUID or slug
     organisation: uuid.UUID | None = None
-    freshness_in: list[str] = field(default_factory=list)
 
     @property
     def tsquery_text(self) -> str:
@@ -53,8 +52,6 @@ class PracticeFilters:
             where.append(f"b.themes && {p(self.themes, 'varchar[]')}")
         if self.organisation is not None:
             where.append(f"b.organisation_id = {p(self.organisation, 'uuid')}")
-        if self.freshness_in:
-            where.append(freshness.condition("b.verified_at", self.freshness_in))
         place_conditions = []
         if self.departements:
             place_conditions.append(f"pl.department_code = ANY({p(self.departements, 'text[]')})")
@@ -71,16 +68,7 @@ class PracticeFilters:
         return where
 
 
-_PLACES_JSON = f"""coalesce((
-    SELECT json_agg(json_build_object('id', pl.id, 'slug', pl.slug, 'nom', pl.name,
-                                      'departement', pl.department_code) ORDER BY pl.sort_name, pl.id)
-    FROM practice_place pp JOIN place pl ON pl.id = pp.place_id
-    WHERE pp.practice_id = b.id AND {PLACE_PUBLIC}), '[]'::json)"""
-_ITEM_JSON = f"""json_build_object(
-    'id', b.id, 'slug', b.slug, 'titre', b.title, 'resume', b.summary, 'thematiques', b.themes,
-    'lieux', {_PLACES_JSON}, 'organisation', b.organisation_id, 'publiee_le', b.published_at,
-    'maj_le', b.updated_at, 'verifie_le', b.verified_at,
-    'fraicheur', {freshness.status_sql("b.verified_at")})::text"""
+_ITEM_JSON = f"{fields.SUMMARY_JSON}::text"
 
 SORT_TYPES = {"pertinence": "float8", "-publiee_le": "timestamptz"}
 
