@@ -1,15 +1,19 @@
 """Dated closures (`fermetures`): validated, edited like any field, closing a place whatever its hours,
 shown while current or ahead, expiring by themselves."""
 
+import csv
+import io
 from datetime import date, datetime, timedelta
 
 import httpx
 import mapbox_vector_tile
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.shared.time import PARIS
 from tests.members.factories import make_key, make_organisation, patch_place, post_place, tag
+from tests.opendata.conftest import run_import
 
 PROBLEM = "application/problem+json"
 
@@ -119,3 +123,23 @@ async def test_a_closure_shows_in_tiles(client: httpx.AsyncClient, admin: str) -
     features = mapbox_vector_tile.decode(tile.content)["lieux"]["features"]
     assert [(f["properties"]["nom"], f["properties"]["ferme_temporairement"], f["properties"]["fraicheur"])
             for f in features] == [(place["nom"], True, "a_jour")]
+
+
+async def test_closures_and_verifie_le_travel_in_the_csv_and_reimport(
+    client: httpx.AsyncClient, session: AsyncSession, admin: str,
+) -> None:
+    works = closure(2, 4, "Fermé pour travaux")
+    place = await published_place(client, admin, fermetures=[works])
+    sheet = (await client.get("/v1/lieux", params={"f": "csv"})).content
+    (row,) = list(csv.DictReader(io.StringIO(sheet.decode("utf-8-sig"))))
+    assert row["fermetures"].startswith('[{"au": ') and "Fermé pour travaux" in row["fermetures"]
+    assert row["verifie_le"] and row["verifie_le"][:10] == place["verifie_le"][:10]
+    await session.execute(text("DELETE FROM place"))
+    report = await run_import(session, sheet, filename="lieux.csv", source="transfert")
+    assert [r.status for r in report.rows] == ["accepted"] and report.applied
+    stored = (await session.execute(text("SELECT closures, verified_at FROM place"))).one()
+    assert stored.closures == [works] and stored.verified_at is None  # closures kept; an import verifies nothing
+    bad = sheet.replace(row["fermetures"].replace('"', '""').encode(), "fermé".encode())
+    rejected = await run_import(session, bad, filename="lieux.csv", source="autre")
+    assert [(r.field, r.message) for r in rejected.rows[0].reasons] == [
+        ("fermetures", 'expected a JSON list of {"du", "au", "motif"} (as the export writes it)')]
