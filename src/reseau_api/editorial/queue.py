@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from reseau_api.editorial.kernel import Editable
 
 REVIEWED = "(a.actor_role = 'admin' OR a.actor_key_id IS NULL)"
+# A member's confirmation changes no field: nothing to review.
+CHANGED = "{a}.action <> 'confirmation'"
 COUNT_LIMIT = 10_000
 
 
@@ -35,7 +37,8 @@ def _reviewed_version(res: "Editable[Any]", subject: str) -> str:
 def _awaiting(res: "Editable[Any]", subject: str) -> str:
     """SQL: the record has member revisions newer than its last reviewed one."""
     return (f"EXISTS (SELECT 1 FROM {res.revision_table} m WHERE m.{res.revision_fk} = {subject} "
-            f"AND m.actor_role = 'membre' AND m.version > coalesce({_reviewed_version(res, subject)}, 0))")
+            f"AND m.actor_role = 'membre' AND {CHANGED.format(a='m')} "
+            f"AND m.version > coalesce({_reviewed_version(res, subject)}, 0))")
 
 
 async def awaiting_review(session: AsyncSession, res: "Editable[Any]", subject_id: uuid.UUID) -> bool:
@@ -52,7 +55,8 @@ def _candidates(res: "Editable[Any]") -> str:
                r.version, rv.version AS version_revue, u.depuis,
                CASE WHEN r.{res.state_column} = '{wf.public.value}' THEN 'modifie' ELSE 'nouveau' END AS raison
         FROM (SELECT {res.revision_fk} AS subject_id, max(version) AS last_member FROM {res.revision_table}
-              WHERE actor_role = 'membre' GROUP BY {res.revision_fk}) m
+              WHERE actor_role = 'membre' AND {CHANGED.format(a=res.revision_table)}
+              GROUP BY {res.revision_fk}) m
         JOIN {res.table} r ON r.id = m.subject_id
         LEFT JOIN LATERAL (SELECT max(a.version) AS version FROM {res.revision_table} a
                            WHERE a.{res.revision_fk} = r.id AND {REVIEWED}) rv ON true

@@ -31,6 +31,7 @@ from reseau_api.core.errors import InvalidParameter, NotFound
 from reseau_api.core.geo import GeoJSONResponse
 from reseau_api.core.pagination import decode_cursor, encode_cursor
 from reseau_api.core.urls import base_url
+from reseau_api.editorial.freshness import FRESHNESS
 from reseau_api.geo import ogc_html, ogc_openapi, queries
 from reseau_api.places import vocabulary as vocab
 from reseau_api.places.filters import PlaceFilters
@@ -92,6 +93,7 @@ COLLECTIONS = {
             "departement": "Department code (comma-separated: any of)",
             "code_insee": "INSEE commune code (comma-separated: any of)",
             "teletravail": "true: at least one desk for telework (postes >= 1); false: none",
+            "fraicheur": "Freshness: a_jour, a_verifier, obsolete (comma-separated: any of)",
         },
     ),
     "departements": Collection(
@@ -259,6 +261,7 @@ def place_filters(request: Request) -> PlaceFilters:
         departements=_codes(request, "departement", get_settings().region_departements),
         insee_codes=_codes(request, "code_insee", pattern=INSEE_CODE),
         telework=None if telework is None else telework == "true",
+        freshness_in=_codes(request, "fraicheur", list(FRESHNESS)),
     )
 
 

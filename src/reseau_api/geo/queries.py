@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.core.config import get_settings
 from reseau_api.core.db import raw_connection
+from reseau_api.core.fields import Field
 from reseau_api.core.sql import Params
 from reseau_api.places import fields as place_fields
 from reseau_api.places.filters import PlaceFilters
@@ -206,11 +207,18 @@ def _point(x: str, y: str) -> str:
 
 
 # The tiles' attributes (places.fields, Out.TILE): stored columns, read by the position scan, then written.
-_TILE_COLUMNS = ", ".join(f"p.{f.column}" for f in place_fields.TILE_FIELDS)
+_TILE_COLUMNS = ", ".join(dict.fromkeys(
+    f"p.{c}" for f in place_fields.TILE_FIELDS for c in ((f.column,) if f.column else f.reads)))
+
+
+def _tile_value(f: Field, a: str) -> str:
+    # A lone place of a low-zoom grid is read back by a LEFT JOIN: a group has no row, so no computed value.
+    value = f.kind.tile(f.over(a))
+    return value if f.template is None else f"CASE WHEN {a}.id IS NOT NULL THEN {value} END"
 
 
 def _properties(a: str) -> str:
-    return ", ".join(f"{f.kind.tile(f'{a}.{f.column}')} AS {f.name}" for f in place_fields.TILE_FIELDS)
+    return ", ".join(f"{_tile_value(f, a)} AS {f.name}" for f in place_fields.TILE_FIELDS)
 
 
 _PROPERTIES = {a: _properties(a) for a in ("p", "r")}  # over the place row, or over the position scan

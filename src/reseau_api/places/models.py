@@ -3,6 +3,7 @@
 import uuid
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
@@ -22,7 +23,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, column_property, mapped_column, synonym
 
 from reseau_api.core.db import Base
@@ -54,6 +55,8 @@ class Place(Versioned, Base):
               postgresql_ops={"search_text": "gin_trgm_ops"}),
         Index("ix_place_sort_name_id", "sort_name", "id"),
         Index("ix_place_updated_at_id", "updated_at", "id"),
+        # Freshness filters are ranges on verified_at; the chase list walks it oldest (never verified) first.
+        Index("ix_place_verified_at_id", text("verified_at NULLS FIRST"), "id"),
         # Geodesic "near me" searches (ST_DWithin and KNN <-> on geography) walk this index.
         Index("ix_place_geog", text("(geom::geography)"), postgresql_using="gist"),
     )
@@ -96,6 +99,8 @@ class Place(Versioned, Base):
     website: Mapped[str | None] = mapped_column(String(500))
     accessibility: Mapped[str | None] = mapped_column(Text)
     images: Mapped[list[str]] = mapped_column(ARRAY(String(500)), server_default=text("'{}'"))
+    # Dated closures (`fermetures`): [{"du": date, "au": date, "motif": text}], validated by PlaceWrite.
+    closures: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default=text("'[]'"))
 
     moderation: Mapped[str] = mapped_column(String(16), server_default=text(f"'{WORKFLOW.public}'"))
     state = synonym("moderation")  # the editorial kernel's name for it

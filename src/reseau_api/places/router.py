@@ -144,7 +144,8 @@ async def get_place(
         raise PlaceNotFound(id_or_slug)
     linked_data = jsonld.wanted(request.headers.get("accept"))
     practices = [] if linked_data else await service.practices_of(session, place.id)
-    etag = jsonld.etag(place) if linked_data else service.detail_etag(place, practices)
+    read = service.to_read(place)
+    etag = jsonld.etag(place) if linked_data else service.detail_etag(place, practices, read)
     # Only published records may sit in shared caches; the others are for their owners' eyes.
     headers = {"ETag": etag, "Last-Modified": format_datetime(place.updated_at, usegmt=True),
                "Cache-Control": DETAIL_CACHE if PLACE_WORKFLOW.is_public(place.moderation) else PRIVATE_CACHE,
@@ -154,7 +155,6 @@ async def get_place(
     if linked_data:
         document = await jsonld.place_json_ld_text(session, request, place)
         return Response(document, media_type=jsonld.MEDIA_TYPE, headers=headers)
-    read = service.to_read(place)
     read.bonnes_pratiques = [PlacePracticeRef(id=r.id, slug=r.slug, titre=r.title) for r in practices]
     return Response(read.model_dump_json(), media_type="application/json", headers=headers)
 
