@@ -8,7 +8,7 @@ directory holds, instead of every place in the tile. A row trigger on `place` ke
 positioned places only); `place_grid_rebuild()` recomputes it (bulk loads that bypass triggers).
 
 Revision ID: 0800
-Revises: 0500
+Revises: 0601
 Create Date: 2026-12-01 13:00:00
 """
 from collections.abc import Sequence
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = '0800'
-down_revision: str | None = '0500'
+down_revision: str | None = '0601'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
