@@ -2,6 +2,8 @@
 clicking, checked through the API; axe-core on every screen."""
 
 import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -362,3 +364,45 @@ def test_an_admin_creates_a_place_for_an_organisation(page: MemberBrowser, world
     assert [p["titre"] for p in mine if p["id"] == place_id] == ["Test Atelier de Saint-Félix"]
     assert page.errors() == []
     page.sign_out()
+
+
+def test_a_member_announces_a_closure_and_removes_it(page: MemberBrowser, world: World) -> None:
+    today = datetime.now(ZoneInfo("Europe/Paris")).date()
+    closure = {"du": today.isoformat(), "au": (today + timedelta(days=7)).isoformat(), "motif": "Fermé pour travaux"}
+    page.sign_in(world.member)
+    page.show(f"#/lieux/{world.place}")
+    page.click("fieldset[data-pour=fermetures] > button")
+    row = "[data-pour='fermetures.0']"
+    assert page.evaluate("document.activeElement.name") == "fermeture-du"  # focus in the new row
+    for part in ("du", "au", "motif"):
+        page.fill(f"{row} input[name=fermeture-{part}]", closure[part])
+    page.click("form.fiche button[type=submit]")
+    announced(page, "Enregistré")
+    with world.api() as public:
+        place = public.get(f"/lieux/{world.place}").json()
+    assert (place["fermetures"], place["fermeture_en_cours"]) == ([closure], closure)
+
+    # A closure ending before it starts: the API's 422 is shown in its own row.
+    page.click("fieldset[data-pour=fermetures] > button")
+    second = "[data-pour='fermetures.1']"
+    page.fill(f"{second} input[name=fermeture-du]", "2027-03-10")
+    page.fill(f"{second} input[name=fermeture-au]", "2027-03-01")
+    page.fill(f"{second} input[name=fermeture-motif]", "Inventaire")
+    page.click("form.fiche button[type=submit]")
+    with world.api(world.member) as api:
+        current = api.get(f"/lieux/{world.place}")
+        refused = api.patch(f"/lieux/{world.place}", headers={"If-Match": current.headers["etag"]}, json={
+            "fermetures": [closure, {"du": "2027-03-10", "au": "2027-03-01", "motif": "Inventaire"}]})
+    assert refused.status_code == 422
+    assert page.text(f"{second} .erreur-champ") == refused.json()["errors"][0]["detail"]
+
+    # Removing both rows and saving lifts the closure.
+    page.click(f"{second} button.danger")
+    page.click(f"{row} button.danger")
+    assert page.evaluate("document.querySelectorAll('fieldset.fermeture').length") == 0
+    page.click("form.fiche button[type=submit]")
+    announced(page, "Enregistré")
+    with world.api() as public:
+        place = public.get(f"/lieux/{world.place}").json()
+    assert (place["fermetures"], place["fermeture_en_cours"]) == ([], None)
+    assert page.errors() == []

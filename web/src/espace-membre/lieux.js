@@ -5,6 +5,7 @@ import { currentMember } from "./auth.js";
 import { appendRows, clear, formatDate, h } from "./dom.js";
 import { editScreen, historyScreen } from "./editor.js";
 import { checkboxes, checked, field, input, select, textarea } from "./forms.js";
+import { closuresField, readClosures } from "./fermetures.js";
 import { hoursField } from "./horaires.js";
 import { positionField } from "./carte.js";
 
@@ -28,7 +29,8 @@ export function toWrite(place) {
   for (const key of TEXTS) out[key] = place[key] ?? null;
   return { ...out, mise_en_reseau: !!place.mise_en_reseau, types: place.types || [], services: place.services || [],
     position: place.position ? { lon: place.position.lon, lat: place.position.lat } : null, teletravail,
-    images: place.images || [] };
+    images: place.images || [],
+    fermetures: (place.fermetures || []).map(({ du, au, motif }) => ({ du, au, motif })) };
 }
 
 const text = (form, name) => {
@@ -61,6 +63,7 @@ function read(form) {
   teletravail.publics = checked(form, "teletravail.publics");
   out.teletravail = { ...Object.fromEntries(TELEWORK.map((k) => [k, null])), ...teletravail };
   out.images = form.elements.images.value.split("\n").map((s) => s.trim()).filter(Boolean);
+  out.fermetures = readClosures(form);
   return out;
 }
 
@@ -110,7 +113,7 @@ async function build(form, v, data) {
     field("site_web", "Site web (https://…)", input("site_web", d.site_web, { type: "url" })),
     field("accessibilite", "Accessibilité", textarea("accessibilite", d.accessibilite, { maxlength: 2000, rows: 2 })),
     field("images", "Images (une adresse https:// par ligne, 10 au plus)", textarea("images", (d.images || []).join("\n"), { rows: 2 })));
-  form.append(telework, contact);
+  form.append(telework, contact, closuresField(d.fermetures));
 }
 
 export const PLACES = {
