@@ -42,6 +42,7 @@ DEFERRED = [
     "/v1/lieux?bbox=a,b,c,d", "/v1/lieux?pres_de=91,0", "/v1/lieux?rayon=10", "/v1/lieux?tri=prix",
     "/v1/lieux?tri=pertinence", "/v1/lieux?f=xml", "/v1/lieux?curseur=nope", "/v1/lieux?f=csv&limit=5",
     "/v1/lieux?inconnu=1", "/v1/lieux?ouvert_maintenant=false", "/v1/lieux?ouvert_le=2026-12-01T10:00:00",
+    "/v1/lieux?fraicheur=a_verifier", "/v1/lieux?fraicheur=vieux", "/v1/tuiles/8/130/93.mvt?fraicheur=a_jour",
     "/v1/tuiles/23/0/0.mvt", "/v1/tuiles/2/4/0.mvt", "/v1/tuiles/02/0/0.mvt", "/v1/tuiles/2/0/0.mvt?x=1",
     "/ogc/collections/lieux/items?limit=0", "/ogc/collections/lieux/items?inconnu=1",
     "/ogc/collections/nulle/items", "/ogc/collections/lieux/items?bbox=1,2",
@@ -49,7 +50,9 @@ DEFERRED = [
 # Among them, valid in spellings the hot parser leaves to Pydantic, or filters evaluated against the clock.
 DEFERRED_VALID = ["/v1/lieux?limit=05", "/v1/lieux?limit=1&limit=2", "/v1/lieux?prix_journee_max=1e3",
                   "/v1/lieux?teletravail=yes", "/v1/lieux?teletravail=1",
-                  "/v1/lieux?ouvert_le=2026-12-01T10:00:00", "/v1/tuiles/02/0/0.mvt"]
+                  "/v1/lieux?ouvert_le=2026-12-01T10:00:00", "/v1/tuiles/02/0/0.mvt",
+                  # Filters the hot parser does not read: a parameter it does not read always defers.
+                  "/v1/lieux?fraicheur=a_verifier", "/v1/tuiles/8/130/93.mvt?fraicheur=a_jour"]
 VOLATILE = {"x-request-id", "date"}
 
 
@@ -116,3 +119,15 @@ async def test_hot_statuses(client: httpx.AsyncClient, session: AsyncSession) ->
     assert head.status_code == 200 and head.content == b"" and head.headers["etag"]
     etag = (await client.get("/v1/lieux?limit=1")).headers["etag"]
     assert (await client.get("/v1/lieux?limit=1", headers={"If-None-Match": etag})).status_code == 304
+
+
+def test_the_hot_parsers_read_only_parameters_their_routes_declare() -> None:
+    from reseau_api.core.params import declared
+    from reseau_api.geo.hot import ROUTES as GEO
+    from reseau_api.places.hot import ROUTES as PLACES
+
+    app = create_app(hot_reads=False)
+    layer = hot.HotReads(app, routes=PLACES + GEO, fastapi_app=app)
+    for route in PLACES + GEO:
+        if route.parameters is not None:
+            assert route.parameters <= declared(layer._route_object(route.name)), route.name

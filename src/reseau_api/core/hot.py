@@ -30,7 +30,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from reseau_api.core import db
 from reseau_api.core.config import get_settings
-from reseau_api.core.params import declared
 
 log = logging.getLogger("reseau_api.hot")
 
@@ -49,8 +48,10 @@ class HotRoute:
     name: str  # the FastAPI route's name (operationId): its object labels metrics, its parameters are known
     path: re.Pattern[str]  # full path, named groups are the path parameters
     handler: Handler
-    # The route reads its query string itself and refuses unknown names (OGC): no declared set to check.
-    own_parameters: bool = False
+    # The query parameters the hot parser reads. Any other name, even one the route declares (a filter
+    # added later to the route), is Deferred: the hot path can never ignore a parameter. None: the route
+    # function reads its query string itself (OGC) and answers every name as the full path would.
+    parameters: frozenset[str] | None
 
 
 def parse_query(query_string: bytes) -> Query:
@@ -142,10 +143,8 @@ class HotReads:
     async def _serve(self, route: HotRoute, path_params: dict[str, str], scope: Scope) -> Response:
         query = parse_query(scope["query_string"])
         route_object = self._route_object(route.name)
-        if not route.own_parameters:
-            known = declared(route_object)
-            if any(name not in known for name in query):
-                raise Defer
+        if route.parameters is not None and any(name not in route.parameters for name in query):
+            raise Defer
         scope["route"] = route_object  # metrics and logs label the request as the framework would
         request = Request(scope)
         overrides = self.fastapi_app.dependency_overrides

@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from reseau_api.core.hot import HotRoute, Query, integer
-from reseau_api.places.hot import hot_filters
+from reseau_api.places.hot import FILTER_PARAMETERS, hot_filters
 
 
 async def get_tile(request: Request, session: Any, path: dict[str, str], query: Query) -> Response:
@@ -27,8 +27,8 @@ async def list_items(request: Request, session: Any, path: dict[str, str], _: Qu
 
 
 ROUTES = [
-    HotRoute("get_tile", re.compile(r"/v1/tuiles/(?P<z>[0-9]+)/(?P<x>[0-9]+)/(?P<y>[0-9]+)\.mvt"), get_tile),
+    HotRoute("get_tile", re.compile(r"/v1/tuiles/(?P<z>[0-9]+)/(?P<x>[0-9]+)/(?P<y>[0-9]+)\.mvt"), get_tile,
+             FILTER_PARAMETERS),
     # list_items checks its own parameters (OGC rules) and raises what the full path would answer.
-    HotRoute("list_items", re.compile(r"/ogc/collections/(?P<collection_id>[^/]+)/items"), list_items,
-             own_parameters=True),
+    HotRoute("list_items", re.compile(r"/ogc/collections/(?P<collection_id>[^/]+)/items"), list_items, None),
 ]

@@ -50,10 +50,13 @@ def _insee(query: Query) -> list[str]:
     return values
 
 
+# What `hot_filters` reads; the route's other filters (`ouvert_le`, `fraicheur`, identifiers…) take the full path.
+FILTER_PARAMETERS = frozenset({"q", "bbox", "pres_de", "rayon", "prix_journee_max", "type", "statut", "departement",
+                               "code_insee", "services", "teletravail", "postes_min"})
+
+
 def hot_filters(query: Query) -> PlaceFilters:
     """The `PlaceFilters` of a `/v1/lieux` query string (same result as `place_filters`), or Defer."""
-    if "ouvert_le" in query or "ouvert_maintenant" in query:
-        raise Defer
     q = one(query, "q")
     if q is not None and len(q) > 200:
         raise Defer
@@ -99,4 +102,5 @@ async def list_places(request: Request, session: Any, _: dict[str, str], query: 
                        f=_choice(query, "f", _FORMATS))
 
 
-ROUTES = [HotRoute("list_places", re.compile(r"/v1/lieux"), list_places)]
+ROUTES = [HotRoute("list_places", re.compile(r"/v1/lieux"), list_places,
+                   FILTER_PARAMETERS | {"curseur", "limit", "tri", "f"})]
