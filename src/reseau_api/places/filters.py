@@ -25,6 +25,7 @@ from reseau_api.core.sql import Params
 from reseau_api.places import service
 from reseau_api.places.schemas import DepartmentCode, PlaceType, Service, Status
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
+from reseau_api.shared import identifiers as ids
 
 MAX_RADIUS_M = 200_000
 DEFAULT_RADIUS_M = 20_000
@@ -69,6 +70,8 @@ class PlaceFilters:
     near: Near | None = None
     # Resolved from open_at by `resolve_open_at`: the ids open at that moment.
     open_ids: list[UUID] | None = None
+    # Identifiers in other registries, by column: `?siret=…` finds the published place that holds it.
+    identifiers: dict[str, str] = field(default_factory=dict)
     # `q` by trigram similarity (typos) instead of full text: lists fall back to it when the full
     # text finds nothing, so a common word never pays for similarity over every row.
     fuzzy: bool = False
@@ -109,6 +112,8 @@ class PlaceFilters:
             where.append(f"{p(self.q_normalised, 'text')} <% {a}.search_text")
         elif self.q:
             where.append(f"{a}.search_vector @@ {self.tsquery(p)}")
+        for column, value in self.identifiers.items():  # constants from IDENTIFIERS; each has its own index
+            where.append(f"{a}.{column} = {p(value, 'text')}")
         if self.open_ids is not None:
             where.append(f"{a}.id = ANY({p(self.open_ids, 'uuid[]')})")
         return where
@@ -265,6 +270,16 @@ def place_filters(
     rayon: Annotated[int | None, Query(
         ge=1, le=MAX_RADIUS_M, description=f"Radius in metres around pres_de (default {DEFAULT_RADIUS_M}; "
                                            "only with pres_de)")] = None,
+    siret: Annotated[ids.Siret | None, Query(description="The place with this SIRET (14 digits, Luhn-checked)")]
+    = None,
+    rna: Annotated[ids.Rna | None, Query(description="The place with this RNA number (W and 9 digits)")] = None,
+    osm: Annotated[ids.Osm | None, Query(description="The place mapped as this OpenStreetMap object "
+                                                     "(node/<id>, way/<id>, relation/<id>)")] = None,
+    acceslibre: Annotated[ids.Acceslibre | None, Query(description="The place with this acceslibre slug or UUID")]
+    = None,
+    data_inclusion: Annotated[ids.DataInclusion | None, Query(description="The place with this data·inclusion id")]
+    = None,
+    recensement_2019: Annotated[ids.Census | None, Query(description="The place with this 2019 census id")] = None,
 ) -> PlaceFilters:
     # A parameter without effect is refused: otherwise it only mints uncached variants of one answer.
     if rayon is not None and pres_de is None:
@@ -282,6 +297,9 @@ def place_filters(
         insee_codes=list(code_insee or []), services=list(services or []), telework=teletravail,
         desks_min=postes_min, price_day_max=prix_journee_max, open_at=open_at,
         bbox=parse_bbox(bbox), near=parse_near(pres_de, rayon or DEFAULT_RADIUS_M),
+        identifiers={column: value for column, value in (
+            ("siret", siret), ("rna", rna), ("osm_id", osm), ("acceslibre_id", acceslibre),
+            ("data_inclusion_id", data_inclusion), ("census_id", recensement_2019)) if value is not None},
     )
 
 

@@ -17,7 +17,7 @@ from reseau_api.core.geo import SRID
 from reseau_api.editorial import slugs
 from reseau_api.places.exceptions import PositionOutsideDepartment
 from reseau_api.places.models import Place
-from reseau_api.places.schemas import PlaceRead, PlaceWrite, Position, Telework
+from reseau_api.places.schemas import Identifiers, PlaceRead, PlaceWrite, Position, Telework
 from reseau_api.places.states import WORKFLOW
 from reseau_api.shared.time import PARIS
 
@@ -49,11 +49,17 @@ _TELEWORK = {
     "debit_internet_mbps": "bandwidth_mbps",
 }
 
+IDENTIFIERS = {
+    "siret": "siret", "rna": "rna", "osm": "osm_id", "acceslibre": "acceslibre_id",
+    "data_inclusion": "data_inclusion_id", "recensement_2019": "census_id",
+}
+
 
 def to_columns(data: PlaceWrite) -> dict[str, Any]:
     values = {column: getattr(data, field) for field, column in _FIELDS.items()}
     values["email"] = str(data.email) if data.email else None
     values.update({column: getattr(data.teletravail, field) for field, column in _TELEWORK.items()})
+    values.update({column: getattr(data.identifiants, field) for field, column in IDENTIFIERS.items()})
     values["geom"] = point(data.position) if data.position else None
     return values
 
@@ -94,8 +100,9 @@ def to_read(place: Place) -> PlaceRead:
     position = Position(lon=place.lon, lat=place.lat) if place.lon is not None else None
     api = {field: getattr(place, column) for field, column in _FIELDS.items()}
     telework = Telework.model_construct(**{f: getattr(place, c) for f, c in _TELEWORK.items()})
+    identifiers = Identifiers.model_construct(**{f: getattr(place, c) for f, c in IDENTIFIERS.items()})
     return PlaceRead(
-        id=place.id, slug=place.slug, position=position, teletravail=telework,
+        id=place.id, slug=place.slug, position=position, teletravail=telework, identifiants=identifiers,
         organisation=place.organisation_id, moderation=place.moderation, source=place.source,
         cree_le=place.created_at, maj_le=place.updated_at, version=place.version, **api,
     )
@@ -159,4 +166,5 @@ def representation(place: Place) -> dict[str, Any]:
     data: dict[str, Any] = {field: getattr(place, column) for field, column in _FIELDS.items()}
     data["teletravail"] = {field: getattr(place, column) for field, column in _TELEWORK.items()}
     data["position"] = {"lon": place.lon, "lat": place.lat} if place.lon is not None else None
+    data["identifiants"] = {field: getattr(place, column) for field, column in IDENTIFIERS.items()}
     return to_jsonable_python(data)
