@@ -237,7 +237,8 @@ def queue_router(resources: list[Editable[Any]]) -> APIRouter:
         records awaiting publication that may duplicate another listing (`doublon`, whoever created them,
         imports included; `doublons_possibles` links the other listings), each with its diff since the
         reviewed version, the author of the latest change, its age and the ETag to decide with. Decide
-        through `POST …/moderation` (`publier` on a `modifie` item = reviewed) or restore an earlier version; either takes it out of the queue."""
+        through `POST …/moderation` (`publier` on a `modifie` item = reviewed) or restore an earlier
+        version; either takes it out of the queue."""
         filters = queue.QueueFilters(kinds=list(objet or []), reasons=list(raison or []),
                                      departments=list(departement or []))
         items, total, capped, cursor = await queue.moderation_page(session, resources, filters, limit=limit,
