@@ -8,6 +8,7 @@ import typer
 
 from reseau_api.ami.cli import app as ami_app
 from reseau_api.core import cluster
+from reseau_api.core.commands import fail
 from reseau_api.core.config import PROJECT_ROOT, get_settings
 from reseau_api.members.cli import keys_app, organisations_app
 from reseau_api.opendata import cli as opendata_cli
@@ -28,11 +29,6 @@ app.add_typer(webhooks_cli.webhooks_app, name="webhooks")
 app.command("worker")(webhooks_cli.worker)
 
 
-def _fail(message: str) -> None:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    raise typer.Exit(1)
-
-
 @db_app.command("up")
 def db_up() -> None:
     """Start (initialising if needed) the local cluster and create the `reseau` database."""
@@ -44,7 +40,7 @@ def db_up() -> None:
         state = cluster.start(settings)
         cluster.create_database(settings, settings.db_name)
     except cluster.ClusterError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(f"PostgreSQL running on 127.0.0.1:{state.port}, data in {state.data_dir}")
 
 

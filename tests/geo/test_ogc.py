@@ -122,7 +122,7 @@ async def test_items_return_published_places_only_with_counts(client: httpx.Asyn
     links = rels(body)
     assert links["self"][0]["type"] == GEOJSON and "next" not in links
     assert links["collection"][0]["href"] == "http://test/ogc/collections/lieux"
-    assert datetime.strptime(body["timeStamp"], "%Y-%m-%dT%H:%M:%SZ")
+    assert "timeStamp" not in body  # a generation time would change the ETag every second
 
 
 async def test_paging_walks_every_place_once_with_absolute_next_links(client: httpx.AsyncClient, raw: Any) -> None:

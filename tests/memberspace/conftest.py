@@ -94,7 +94,11 @@ async def cleanup(world: World) -> AsyncIterator[None]:
             org, uuid.UUID(world.census))]
         await conn.execute("DELETE FROM practice WHERE organisation_id = $1", org)
         await conn.execute("DELETE FROM place WHERE id = ANY($1::uuid[])", ids)
-        await conn.execute("DELETE FROM api_key WHERE organisation_id = $1 OR label = 'tests/memberspace'", org)
+        others = [r["id"] for r in await conn.fetch(
+            "SELECT id FROM organisation WHERE name LIKE 'Test organisation %'")]
+        await conn.execute("DELETE FROM place WHERE organisation_id = ANY($1::uuid[])", others)
+        await conn.execute("DELETE FROM api_key WHERE organisation_id = $1 OR label = 'tests/memberspace' "
+                           "OR organisation_id = ANY($2::uuid[])", org, others)
         await conn.execute("DELETE FROM organisation WHERE id = $1 OR name LIKE 'Test organisation %'", org)
     finally:
         await conn.close()

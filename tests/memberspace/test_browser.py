@@ -218,7 +218,7 @@ def test_a_new_place_reaches_the_admin_queue_and_is_published(page: MemberBrowse
     with world.api() as public:
         published = public.get(f"/lieux/{place_id}")
     assert (published.status_code, published.json()["moderation"]) == (200, "publie")
-    assert page.evaluate(f"!document.querySelector(\"li.element-file[data-id='{place_id}']\")")
+    page.wait_for(f"!document.querySelector(\"li.element-file[data-id='{place_id}']\")")  # the queue reloads
 
 
 def test_claim_a_census_place_and_the_admin_accepts(page: MemberBrowser, world: World) -> None:
@@ -314,3 +314,51 @@ def test_an_admin_rejects_then_publishes_a_draft_from_its_record(page: MemberBro
     with world.api(world.member) as api:
         reasons = [(r["version"], r["motif"]) for r in api.get(f"/lieux/{draft['id']}/historique").json()["items"]]
     assert reasons[:2] == [(3, None), (2, "Adresse à préciser")]
+
+
+def test_a_long_list_shows_its_next_page_on_demand(page: MemberBrowser, world: World) -> None:
+    """An organisation with more places than a page: "Afficher la suite" follows the API's `next` link
+    until every place is listed, and the keyboard focus lands on the first new row."""
+    with world.api(world.admin) as admin:
+        org = admin.post("/organisations", json={"nom": "Test organisation pages", "forme_juridique": "association",
+                                                 "nature": "prive"}).json()
+        key = admin.post(f"/organisations/{org['id']}/cles", json={"libelle": "pages"}).json()["cle"]
+        for n in range(53):
+            created = admin.post(f"/lieux?organisation={org['id']}", json={
+                "nom": f"Test page {n:02d}", "statut": "en_projet", "departement": "31", "commune": "Revel"})
+            assert created.status_code == 201, created.text
+    page.sign_in(key)
+    rows = "document.querySelectorAll('table.liste tbody tr').length"
+    assert page.wait_for(f"{rows} === 50 && {rows}")
+    assert page.text("table.liste caption") == "53 lieux"
+    page.click("p.suite button")
+    assert page.wait_for(f"{rows} === 53 && {rows}")
+    assert page.evaluate("!!document.querySelector('p.suite')") is False  # no further page
+    names = page.evaluate("[...document.querySelectorAll('table.liste tbody th a')].map(a => a.textContent)")
+    assert sorted(names) == [f"Test page {n:02d}" for n in range(53)]
+    assert page.evaluate("document.activeElement.textContent") == names[50]
+    announced(page, "3 lieux de plus affichés.")
+    assert page.errors() == []
+    page.sign_out()
+
+
+def test_an_admin_creates_a_place_for_an_organisation(page: MemberBrowser, world: World) -> None:
+    page.sign_in(world.admin)
+    page.show("#/lieux/nouveau")
+    options = page.evaluate("[...document.querySelectorAll('#champ-organisation option')].map(o => o.textContent)")
+    assert options[0] == "Aucune : fiche du réseau, revendicable" and world.organisation_name in options
+    page.fill("#champ-nom", "Test Atelier de Saint-Félix")
+    page.fill("#champ-commune", "Saint-Félix-Lauragais")
+    page.evaluate("document.getElementById('champ-departement').value = '31'")
+    page.fill("#champ-position-lon", "1.8889")
+    page.fill("#champ-position-lat", "43.4486")
+    page.click("input[name=types][value=atelier_partage]")
+    page.fill("#champ-organisation", world.organisation)
+    assert page.axe() == []
+    page.click("form.fiche button[type=submit]")
+    place_id = page.wait_for("(location.hash.match(/^#\\/lieux\\/([0-9a-f-]{36})$/) || [])[1]")
+    with world.api(world.member) as member:
+        mine = member.get("/moi/lieux", params={"limit": 100}).json()["items"]
+    assert [p["titre"] for p in mine if p["id"] == place_id] == ["Test Atelier de Saint-Félix"]
+    assert page.errors() == []
+    page.sign_out()

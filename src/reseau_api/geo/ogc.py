@@ -464,13 +464,14 @@ async def list_items(collection_id: str, request: Request, session: SessionDep) 
         links.append(_link(_this(request, path, curseur=encode_cursor(sort, [page.next_key])), "next",
                            GEOJSON if output == "json" else HTML, "Next page"))
     links.append(_link(_url(request, f"/collections/{collection.id}"), "collection", JSON, collection.title))
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     matched = f'"numberMatched":{page.number_matched},' if page.number_matched is not None else ""
     if output == "html":
         return _html(ogc_html.items(collection.title, list(ogc_openapi.PROPERTIES[collection.id]),
                                     page.features, links, page.number_matched), ITEMS_CACHE)
     body = (f'{{"type":"FeatureCollection","features":[{",".join(page.features)}],{matched}'
-            f'"numberReturned":{len(page.features)},"timeStamp":"{stamp}",'
+            # No `timeStamp` (optional in Part 1): a generation time would change the body, hence the
+            # ETag, every second, and If-None-Match would never match for the same data.
+            f'"numberReturned":{len(page.features)},'
             f'"links":{json.dumps(links, ensure_ascii=False)}}}')
     return GeoJSONResponse(body, headers={**_headers(ITEMS_CACHE), "Content-Crs": f"<{crs}>"})
 

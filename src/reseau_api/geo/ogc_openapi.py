@@ -228,7 +228,7 @@ def definition(server: str, collections: dict[str, "Collection"], max_limit: int
                 "FeatureCollectionGeoJSON": {"type": "object", "required": ["type", "features"], "properties": {
                     "type": {"type": "string", "enum": ["FeatureCollection"]},
                     "features": {"type": "array", "items": _ref("schemas", "FeatureGeoJSON")},
-                    "links": links, "timeStamp": {"type": "string", "format": "date-time"},
+                    "links": links,
                     "numberMatched": {"type": "integer", "minimum": 0},
                     "numberReturned": {"type": "integer", "minimum": 0}}},
                 "Problem": {"type": "object", "description": "RFC 9457 problem details", "properties": {

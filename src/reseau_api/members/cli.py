@@ -4,41 +4,21 @@ The CLI talks to the database directly (whoever runs it operates the server), so
 admin key is made; after that, admins create organisations and member keys through the API.
 """
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api import models  # noqa: F401  (every mapper configured)
+from reseau_api.core.commands import fail, run_in_session
 from reseau_api.members import service
 from reseau_api.members.schemas import OrganisationWrite
 
 organisations_app = typer.Typer(help="Member organisations of the network.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys: create (shown once), list, revoke.", no_args_is_help=True)
 
-T = TypeVar("T")
-
-
-def _fail(message: str) -> None:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    raise typer.Exit(1)
-
-
-def _run(use_case: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    from reseau_api.core import db
-
-    async def main() -> T:
-        try:
-            async with db.SessionLocal() as session:
-                return await use_case(session)
-        finally:
-            await db.engine.dispose()
-
-    return asyncio.run(main())
 
 
 @organisations_app.command("create")
@@ -61,9 +41,9 @@ def create_organisation(
     try:
         data = OrganisationWrite.model_validate(fields)
     except ValidationError as exc:
-        _fail("\n".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+        fail("\n".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
         return
-    org = _run(lambda session: service.create(session, data))
+    org = run_in_session(lambda session: service.create(session, data))
     typer.echo(org.id)
 
 
@@ -74,7 +54,7 @@ def list_organisations() -> None:
         orgs, _ = await service.list_page(session, limit=10_000, offset=0)
         return orgs
 
-    for org in _run(use_case):
+    for org in run_in_session(use_case):
         typer.echo(f"{org.id}  {org.legal_form:<20} {org.name}")
 
 
@@ -86,13 +66,13 @@ def create_key(
 ) -> None:
     """Create a key and print it on stdout, once: only its hash is stored."""
     if admin == (organisation is not None):
-        _fail("Give either --admin or --organisation <id>.")
+        fail("Give either --admin or --organisation <id>.")
     org_id: uuid.UUID | None = None
     if organisation is not None:
         try:
             org_id = uuid.UUID(organisation)
         except ValueError:
-            _fail(f"Not an organisation id: {organisation!r}")
+            fail(f"Not an organisation id: {organisation!r}")
 
     async def use_case(session: AsyncSession) -> Any:
         if org_id is not None and await service.get(session, org_id) is None:
@@ -101,9 +81,9 @@ def create_key(
             session, role="admin" if admin else "membre", label=libelle[:120], organisation_id=org_id,
         )
 
-    created = _run(use_case)
+    created = run_in_session(use_case)
     if created is None:
-        _fail(f"No organisation with id {org_id}.")
+        fail(f"No organisation with id {org_id}.")
     typer.secho(f"prefix {created.prefixe}, role {created.role}. Store the key now: it is not shown again.",
                 err=True)
     typer.echo(created.cle)
@@ -115,7 +95,7 @@ def list_keys(
 ) -> None:
     """List keys (prefix, role, state, last use), never the secrets."""
     org_id = uuid.UUID(organisation) if organisation else None
-    for key in _run(lambda session: service.list_keys(session, org_id)):
+    for key in run_in_session(lambda session: service.list_keys(session, org_id)):
         state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
         used = f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never"
         typer.echo(f"{key.prefix}  {key.role:<6} {state:<18} last used {used:<16}  {key.label}")
@@ -128,7 +108,7 @@ def revoke_key(key: Annotated[str, typer.Argument(help="The key's prefix or id")
         found = await service.find_key(session, key)
         return None if found is None else await service.revoke_key(session, found, by=None)
 
-    revoked = _run(use_case)
+    revoked = run_in_session(use_case)
     if revoked is None:
-        _fail(f"No key with prefix or id {key!r}.")
+        fail(f"No key with prefix or id {key!r}.")
     typer.echo(f"revoked {revoked.prefix}")

@@ -4,17 +4,16 @@ Exit codes of the import: 0 done (or dry run that would succeed), 1 rows rejecte
 mode (nothing stored), 2 the file or the mapping cannot be used at all.
 """
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from reseau_api.core.commands import fail, run_in_session
 from reseau_api.core.config import get_settings
-from reseau_api.core.db import make_engine
 from reseau_api.opendata import datainclusion, exports, importer, mednum
 from reseau_api.opendata import mapping as mappings
 from reseau_api.opendata.exceptions import ImportFileError
@@ -26,23 +25,14 @@ T = TypeVar("T")
 
 
 def _with_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run `work` in a session of its own engine: no statement timeout (bulk work), disposed after."""
+    """Bulk work: no statement timeout."""
     from reseau_api import models  # noqa: F401  (every mapper configured)
 
-    async def main() -> T:
-        engine = make_engine(get_settings(), pooled=False, statement_timeout_ms=0)
-        try:
-            async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-                return await work(session)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(main())
+    return run_in_session(work, statement_timeout_ms=0)
 
 
-def _fail(message: str, code: int = 2) -> None:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    raise typer.Exit(code)
+def _fail(message: str, code: int = 2) -> NoReturn:
+    fail(message, code)
 
 
 @lieux_app.command("import")

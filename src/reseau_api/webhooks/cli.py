@@ -1,44 +1,19 @@
 """`reseau-api webhooks …` (subscriptions, through the same use cases as the API) and `reseau-api worker`."""
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api import models  # noqa: F401  (every mapper configured)
-from reseau_api.core.errors import ReseauError
+from reseau_api.core.commands import fail, run_in_session
 from reseau_api.webhooks import service
 from reseau_api.webhooks.schemas import EVENTS, WebhookCreate, WebhookPatch
 
 webhooks_app = typer.Typer(help="Webhook subscriptions: create (secret shown once), list, enable, delete.",
                            no_args_is_help=True)
-T = TypeVar("T")
-
-
-def _fail(message: str) -> None:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    raise typer.Exit(1)
-
-
-def _run(use_case: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    from reseau_api.core import db
-
-    async def main() -> T:
-        try:
-            async with db.SessionLocal() as session:
-                return await use_case(session)
-        finally:
-            await db.engine.dispose()
-
-    try:
-        return asyncio.run(main())
-    except ReseauError as exc:
-        _fail(exc.detail)
-        raise
 
 
 @webhooks_app.command("create")
@@ -51,16 +26,16 @@ def create(
     try:
         data = WebhookCreate(url=url, description=description, **({"evenements": evenement} if evenement else {}))
     except ValidationError as exc:
-        _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+        fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
         return
-    sub, secret = _run(lambda session: service.create(session, data))
+    sub, secret = run_in_session(lambda session: service.create(session, data))
     typer.echo(f"id: {sub.id}\nsecret: {secret}\n(store the secret now: it is not shown again)")
 
 
 @webhooks_app.command("list")
 def list_() -> None:
     """One line per subscription: id, active, consecutive failures, events, URL."""
-    for sub in _run(service.list_all):
+    for sub in run_in_session(service.list_all):
         typer.echo(f"{sub.id}  {'actif' if sub.active else 'inactif'}  echecs={sub.consecutive_failures}  "
                    f"{','.join(sub.events)}  {sub.url}")
 
@@ -71,7 +46,7 @@ def enable(webhook_id: uuid.UUID, disable: Annotated[bool, typer.Option("--disab
     async def use_case(session: AsyncSession) -> None:
         await service.update(session, await service.get(session, webhook_id), WebhookPatch(actif=not disable))
 
-    _run(use_case)
+    run_in_session(use_case)
     typer.echo(f"{webhook_id} {'disabled' if disable else 'enabled'}")
 
 
@@ -80,7 +55,7 @@ def delete(webhook_id: uuid.UUID) -> None:
     async def use_case(session: AsyncSession) -> None:
         await service.delete(session, await service.get(session, webhook_id))
 
-    _run(use_case)
+    run_in_session(use_case)
     typer.echo(f"{webhook_id} deleted")
 
 

@@ -1,7 +1,7 @@
 // Admins: the moderation queue (GET /v1/moderation) with each item's changes, publish or reject with a
 // reason; organisations and their keys (create, issue a key shown once, revoke).
-import { CONFIG, call, get, label } from "./api.js";
-import { announce, changesTable, clear, formatDate, h } from "./dom.js";
+import { CONFIG, call, get, label, moreButton } from "./api.js";
+import { announce, appendRows, changesTable, clear, formatDate, h } from "./dom.js";
 import { errorSummary, field, input, select, showErrors, textarea } from "./forms.js";
 import { pendingClaims } from "./revendications.js";
 
@@ -16,9 +16,10 @@ export async function moderationScreen(main, v) {
   main.append(box, h("section", { "aria-labelledby": "revendications-titre" },
     h("h2", { id: "revendications-titre" }, "Revendications en attente"), claims));
   async function refresh() {
-    const page = (await get("/moderation?limit=100")).body;
-    box.replaceChildren(h("p", {}, `${page.total} élément(s) à examiner, les plus anciens d'abord.`),
-      h("ol", { class: "file" }, page.items.map((item) => queueItem(item, v, refresh))));
+    const page = (await get("/moderation?limit=50")).body;
+    const list = h("ol", { class: "file" }, page.items.map((item) => queueItem(item, v, refresh)));
+    box.replaceChildren(h("p", {}, `${page.total} élément(s) à examiner, les plus anciens d'abord.`), list,
+      moreButton(page, (items) => appendRows(list, items.map((item) => queueItem(item, v, refresh))), "éléments") || "");
   }
   await Promise.all([refresh(), pendingClaims(claims)]);
   main.querySelector("h1").focus();
@@ -89,10 +90,12 @@ export async function organisationsScreen(main) {
     }
   });
   main.append(create, list);
-  const page = (await get("/organisations?limit=200")).body;
-  list.append(h("h2", {}, `${page.total} organisation(s)`), h("ul", { class: "organisations" },
-    page.items.map((o) => h("li", {}, h("a", { href: `#/organisations/${o.id}` }, o.nom),
-      o.membre_depuis ? ` · membre depuis ${o.membre_depuis}` : ""))));
+  const page = (await get("/organisations?limit=100")).body;
+  const entry = (o) => h("li", {}, h("a", { href: `#/organisations/${o.id}` }, o.nom),
+    o.membre_depuis ? ` · membre depuis ${o.membre_depuis}` : "");
+  const orgs = h("ul", { class: "organisations" }, page.items.map(entry));
+  list.append(h("h2", {}, `${page.total} organisation(s)`), orgs,
+    moreButton(page, (items) => appendRows(orgs, items.map(entry)), "organisations") || "");
   main.querySelector("h1").focus();
 }
 

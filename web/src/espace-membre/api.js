@@ -48,3 +48,41 @@ export function label(list, code) {
   const term = (list || []).find((t) => t.code === code);
   return term ? term.libelle || term.nom : code;
 }
+
+// "Afficher la suite": lists are pages; this button follows the API's `next` link and hands each new
+// page's items to `add`. Null when there is no next page. Focus moves to the first new entry so that
+// keyboard and screen-reader users continue where the list grew.
+export function moreButton(page, add, what = "éléments") {
+  let next = page.next;
+  if (!next) return null;
+  const holder = document.createElement("p");
+  holder.className = "suite";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.textContent = "Afficher la suite";
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    const more = (await get(next)).body;
+    const first = add(more.items);
+    next = more.next;
+    if (next) button.disabled = false;
+    else holder.remove();
+    const status = document.getElementById("annonce");
+    if (status) status.textContent = `${more.items.length} ${what} de plus affichés.`;
+    const target = first && (first.querySelector("a, button") || first);
+    if (target) target.focus();
+  });
+  holder.append(button);
+  return holder;
+}
+
+// Every item of a list, following `next` up to `maxPages` pages; `complete` says whether it got them all.
+export async function allItems(path, maxPages = 10) {
+  let page = (await get(path)).body;
+  const items = [...page.items];
+  for (let n = 1; page.next && n < maxPages; n += 1) {
+    page = (await get(page.next)).body;
+    items.push(...page.items);
+  }
+  return { items, complete: !page.next };
+}

@@ -62,3 +62,9 @@ export function changesTable(changes, caption) {
       h("th", { scope: "row" }, champ), h("td", { class: "avant" }, formatValue(avant)),
       h("td", { class: "apres" }, formatValue(apres))))));
 }
+
+// Appends rows (or list items) to a table body or list; returns the first, for focus.
+export function appendRows(parent, rows) {
+  parent.append(...rows);
+  return rows[0] || null;
+}

@@ -4,10 +4,10 @@
 //
 // A resource declares: path ("/lieux"), noun strings, toWrite(record) (the editable fields),
 // build(form, vocab, data) (appends the fields), read(form) (the fields' values), state(record).
-import { ApiError, call, get, vocab } from "./api.js";
+import { ApiError, allItems, call, get, moreButton, vocab } from "./api.js";
 import { currentMember } from "./auth.js";
-import { announce, changesTable, clear, formatDate, h } from "./dom.js";
-import { clearErrors, errorSummary, showErrors } from "./forms.js";
+import { announce, appendRows, changesTable, clear, formatDate, h } from "./dom.js";
+import { clearErrors, errorSummary, field, select, showErrors } from "./forms.js";
 
 const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -38,6 +38,17 @@ export function flatChanges(before, after, nested = []) {
     }
   }
   return out;
+}
+
+// Admins create on behalf of an organisation (`?organisation=`), or for the network (no owner: a member
+// organisation may claim it later).
+async function ownerField() {
+  const orgs = await allItems("/organisations?limit=100");
+  const control = select("organisation", orgs.items.map((o) => ({ code: o.id, libelle: o.nom })), "",
+    { empty: "Aucune : fiche du réseau, revendicable" });
+  return { control, field: h("fieldset", { class: "bloc" }, h("legend", {}, "Propriétaire"),
+    field("organisation", "Organisation propriétaire", control,
+      orgs.complete ? "Ses membres pourront modifier la fiche." : `Seules les ${orgs.items.length} premières organisations sont proposées.`)) };
 }
 
 function heading(main, text) {
@@ -72,6 +83,8 @@ export async function editScreen(main, resource, id) {
   }
 
   await resource.build(form, v, record ? resource.toWrite(record) : null, record);
+  const owner = creating && currentMember() && currentMember().role === "admin" ? await ownerField() : null;
+  if (owner) form.append(owner.field);
   form.append(actions);
   if (!creating) {
     actions.append(
@@ -142,7 +155,9 @@ export async function editScreen(main, resource, id) {
     const values = resource.read(form, v);
     if (creating) {
       try {
-        const created = await call("POST", resource.path, { body: values });
+        const chosen = owner && owner.control.value;
+        const path = chosen ? `${resource.path}?organisation=${encodeURIComponent(chosen)}` : resource.path;
+        const created = await call("POST", path, { body: values });
         location.hash = `#${resource.route}/${created.body.id}`;
         announce(resource.createdMessage, "succes");
       } catch (error) {
@@ -221,7 +236,7 @@ export async function historyScreen(main, resource, id) {
   main.append(h("p", {}, h("a", { href: `#${resource.route}/${record.id}` }, "Retour à la fiche"),
     ` · version actuelle ${record.version}`));
   const list = h("ol", { class: "historique", reversed: true });
-  for (const rev of page.items) {
+  const entry = (rev) => {
     const author = rev.auteur.cle ? `clé ${rev.auteur.cle} (${rev.auteur.role})` : "ligne de commande ou import";
     const item = h("li", {},
       h("h2", {}, `Version ${rev.version} · ${rev.action} · ${formatDate(rev.date)}`),
@@ -239,8 +254,9 @@ export async function historyScreen(main, resource, id) {
         }
       } }, `Restaurer la version ${rev.version}`));
     }
-    list.append(item);
-  }
-  main.append(list);
+    return item;
+  };
+  list.append(...page.items.map(entry));
+  main.append(list, moreButton(page, (items) => appendRows(list, items.map(entry)), "versions") || "");
   main.querySelector("h1").focus();
 }

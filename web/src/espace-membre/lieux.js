@@ -1,8 +1,8 @@
 // Places: "Mes lieux" (every state, with the moderation status) and the editing form of every field a
 // member may set (PlaceWrite in the API).
-import { ApiError, get, label } from "./api.js";
+import { ApiError, get, label, moreButton } from "./api.js";
 import { currentMember } from "./auth.js";
-import { clear, formatDate, h } from "./dom.js";
+import { appendRows, clear, formatDate, h } from "./dom.js";
 import { editScreen, historyScreen } from "./editor.js";
 import { checkboxes, checked, field, input, select, textarea } from "./forms.js";
 import { hoursField } from "./horaires.js";
@@ -133,21 +133,23 @@ export async function myPlaces(main, v) {
   clear(main);
   main.append(h("h1", { tabindex: "-1" }, "Mes lieux"),
     h("p", {}, h("a", { href: "#/lieux/nouveau", class: "bouton principal" }, "Créer un lieu")));
-  const page = (await get("/moi/lieux?limit=100")).body;
+  const page = (await get("/moi/lieux?limit=50")).body;
   if (!page.items.length) {
     main.append(h("p", {}, "Aucun lieu pour l'instant. Créez-en un, ou revendiquez une fiche existante."));
   } else {
-    main.append(h("table", { class: "liste" },
-      h("caption", {}, `${page.total} lieu${page.total > 1 ? "x" : ""}`),
-      h("thead", {}, h("tr", {}, ["Lieu", "Département", "Modération", "Mis à jour", "Actions"].map((c) => h("th", { scope: "col" }, c)))),
-      h("tbody", {}, page.items.map((item) => h("tr", {},
+    const row = (item) => h("tr", {},
         h("th", { scope: "row" }, h("a", { href: `#/lieux/${item.id}` }, item.titre)),
         h("td", {}, (item.departements || []).join(", ")),
         h("td", {}, h("span", { class: `pastille etat-${item.etat}` }, label(v.moderation, item.etat)),
           item.en_moderation ? h("span", { class: "note" }, " · en attente de l'équipe") : null,
           item.motif ? h("span", { class: "note" }, ` · motif : ${item.motif}`) : null),
         h("td", {}, formatDate(item.maj_le)),
-        h("td", {}, h("a", { href: `#/lieux/${item.id}/historique` }, "Historique", h("span", { class: "visuellement-cache" }, ` de ${item.titre}`))))))));
+        h("td", {}, h("a", { href: `#/lieux/${item.id}/historique` }, "Historique", h("span", { class: "visuellement-cache" }, ` de ${item.titre}`))));
+    const rows = h("tbody", {}, page.items.map(row));
+    main.append(h("table", { class: "liste" },
+      h("caption", {}, `${page.total} lieu${page.total > 1 ? "x" : ""}`),
+      h("thead", {}, h("tr", {}, ["Lieu", "Département", "Modération", "Mis à jour", "Actions"].map((c) => h("th", { scope: "col" }, c)))),
+      rows), moreButton(page, (items) => appendRows(rows, items.map(row)), "lieux"));
   }
   main.querySelector("h1").focus();
 }

@@ -1,7 +1,7 @@
 // Good practices: the member's list (every state) and the editor, with the API's sanitised preview of
 // the Markdown (POST /v1/bonnes-pratiques/apercu) next to the text.
-import { call, get, label } from "./api.js";
-import { clear, formatDate, h } from "./dom.js";
+import { allItems, call, get, label, moreButton } from "./api.js";
+import { appendRows, clear, formatDate, h } from "./dom.js";
 import { editScreen, historyScreen } from "./editor.js";
 import { checkboxes, checked, field, input, textarea } from "./forms.js";
 
@@ -44,8 +44,8 @@ function markdownEditor(value) {
 async function build(form, v, data) {
   const d = data || { thematiques: [], lieux: [], liens: [], pieces_jointes: [] };
   // Places it may be linked to: the organisation's published places, plus those it already names.
-  const mine = (await get("/moi/lieux?etat=publie&limit=100")).body.items;
-  const options = mine.map((p) => ({ code: p.id, libelle: p.titre }));
+  const mine = await allItems("/moi/lieux?etat=publie&limit=100");
+  const options = mine.items.map((p) => ({ code: p.id, libelle: p.titre }));
   for (const id of d.lieux || []) if (!options.some((o) => o.code === id)) options.push({ code: id, libelle: id });
   form.append(h("fieldset", { class: "bloc" }, h("legend", {}, "La bonne pratique"),
     field("titre", "Titre (obligatoire)", input("titre", d.titre, { maxlength: 200, required: true })),
@@ -53,6 +53,7 @@ async function build(form, v, data) {
     markdownEditor(d.contenu || ""),
     checkboxes("thematiques", "Thématiques (au moins une)", v.thematiques, d.thematiques),
     options.length ? checkboxes("lieux", "Lieux concernés (publiés)", options, d.lieux) : h("p", { dataset: { pour: "lieux" } }, "Aucun lieu publié à rattacher."),
+    mine.complete ? null : h("p", { class: "note" }, `Seuls les ${mine.items.length} premiers lieux publiés sont proposés.`),
     field("liens", "Liens (une adresse https:// par ligne)", textarea("liens", (d.liens || []).join("\n"), { rows: 2 })),
     field("pieces_jointes", "Pièces jointes (une adresse https:// par ligne)", textarea("pieces_jointes", (d.pieces_jointes || []).join("\n"), { rows: 2 }))));
 }
@@ -76,19 +77,21 @@ export async function myPractices(main, v) {
   clear(main);
   main.append(h("h1", { tabindex: "-1" }, "Mes bonnes pratiques"),
     h("p", {}, h("a", { href: "#/pratiques/nouvelle", class: "bouton principal" }, "Écrire une bonne pratique")));
-  const page = (await get("/moi/bonnes-pratiques?limit=100")).body;
+  const page = (await get("/moi/bonnes-pratiques?limit=50")).body;
   if (!page.items.length) main.append(h("p", {}, "Aucune bonne pratique pour l'instant."));
   else {
-    main.append(h("table", { class: "liste" }, h("caption", {}, `${page.total} bonne(s) pratique(s)`),
-      h("thead", {}, h("tr", {}, ["Titre", "Statut", "Mise à jour", "Actions"].map((c) => h("th", { scope: "col" }, c)))),
-      h("tbody", {}, page.items.map((item) => h("tr", {},
+    const row = (item) => h("tr", {},
         h("th", { scope: "row" }, h("a", { href: `#/pratiques/${item.id}` }, item.titre)),
         h("td", {}, h("span", { class: `pastille etat-${item.etat}` }, label(v.statuts_bonnes_pratiques, item.etat)),
           item.en_moderation ? h("span", { class: "note" }, " · en attente de l'équipe") : null,
           item.motif ? h("span", { class: "note" }, ` · motif : ${item.motif}`) : null),
         h("td", {}, formatDate(item.maj_le)),
         h("td", {}, h("a", { href: `#/pratiques/${item.id}/historique` }, "Historique",
-          h("span", { class: "visuellement-cache" }, ` de ${item.titre}`))))))));
+          h("span", { class: "visuellement-cache" }, ` de ${item.titre}`))));
+    const rows = h("tbody", {}, page.items.map(row));
+    main.append(h("table", { class: "liste" }, h("caption", {}, `${page.total} bonne(s) pratique(s)`),
+      h("thead", {}, h("tr", {}, ["Titre", "Statut", "Mise à jour", "Actions"].map((c) => h("th", { scope: "col" }, c)))),
+      rows), moreButton(page, (items) => appendRows(rows, items.map(row)), "bonnes pratiques"));
   }
   main.querySelector("h1").focus();
 }

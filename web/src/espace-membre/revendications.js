@@ -1,22 +1,25 @@
 // Claims: a member looks a place up, and asks for a listing that no organisation owns; admins accept
 // or refuse the pending claims (POST /v1/revendications/{id}/decision).
-import { call, get } from "./api.js";
-import { announce, clear, formatDate, h } from "./dom.js";
+import { call, get, moreButton } from "./api.js";
+import { announce, appendRows, clear, formatDate, h } from "./dom.js";
 import { errorSummary, field, showErrors, textarea } from "./forms.js";
 
 const STATES = { en_attente: "En attente", acceptee: "Acceptée", refusee: "Refusée" };
 
-function claimsTable(items, withActions, refresh) {
-  return h("table", { class: "liste" },
-    h("thead", {}, h("tr", {}, ["Lieu", "Organisation", "Message", "État", "Déposée le", withActions ? "Décision" : null]
-      .filter(Boolean).map((c) => h("th", { scope: "col" }, c)))),
-    h("tbody", {}, items.map((c) => h("tr", { dataset: { revendication: c.id } },
+// A table of claims, then "Afficher la suite" when the page has a next one.
+function claimsTable(page, withActions, refresh) {
+  const row = (c) => h("tr", { dataset: { revendication: c.id } },
       h("th", { scope: "row" }, `${c.lieu.nom} (${c.lieu.commune || ""} ${c.lieu.departement})`),
       h("td", {}, c.organisation.nom),
       h("td", {}, c.message),
       h("td", {}, STATES[c.etat] || c.etat, c.motif ? ` · ${c.motif}` : ""),
       h("td", {}, formatDate(c.cree_le)),
-      withActions ? h("td", {}, decisionForm(c, refresh)) : null))));
+      withActions ? h("td", {}, decisionForm(c, refresh)) : null);
+  const rows = h("tbody", {}, page.items.map(row));
+  return [h("table", { class: "liste" },
+    h("thead", {}, h("tr", {}, ["Lieu", "Organisation", "Message", "État", "Déposée le", withActions ? "Décision" : null]
+      .filter(Boolean).map((c) => h("th", { scope: "col" }, c)))),
+    rows), moreButton(page, (items) => appendRows(rows, items.map(row)), "revendications") || ""];
 }
 
 function decisionForm(claim, refresh) {
@@ -98,7 +101,7 @@ export async function claimScreen(main) {
   async function listMine() {
     const page = (await get("/revendications?limit=50")).body;
     mine.replaceChildren(h("h2", { id: "mes-demandes" }, "Mes demandes"),
-      page.items.length ? claimsTable(page.items, false) : h("p", {}, "Aucune demande."));
+      ...(page.items.length ? claimsTable(page, false) : [h("p", {}, "Aucune demande.")]));
   }
   await listMine();
   main.querySelector("h1").focus();
@@ -107,8 +110,8 @@ export async function claimScreen(main) {
 // The pending claims with their decision forms, in `box` (also shown in the moderation queue).
 export async function pendingClaims(box) {
   async function refresh() {
-    const page = (await get("/revendications?etat=en_attente&limit=100")).body;
-    box.replaceChildren(page.items.length ? claimsTable(page.items, true, refresh) : h("p", {}, "Aucune revendication en attente."));
+    const page = (await get("/revendications?etat=en_attente&limit=50")).body;
+    box.replaceChildren(...(page.items.length ? claimsTable(page, true, refresh) : [h("p", {}, "Aucune revendication en attente.")]));
     return page.total;
   }
   return refresh();
