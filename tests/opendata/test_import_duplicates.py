@@ -12,7 +12,9 @@ from tests.opendata.conftest import run_import
 HEADER = "source_id;nom;statut;departement;commune;longitude;latitude;types\n"
 
 
-async def test_an_imported_possible_duplicate_waits_in_the_queue(client: httpx.AsyncClient, session: AsyncSession) -> None:
+async def test_an_imported_possible_duplicate_waits_in_the_queue(
+    client: httpx.AsyncClient, session: AsyncSession,
+) -> None:
     serre = await make_place(session, nom="La Serre", position={"lon": 1.421281, "lat": 43.594005})
     rows = ("a1;La Serre Toulouse;ouvert;31;Toulouse;1,42130;43,59402;coworking\n"  # ~3 m away, similar name
             "a2;Le Hub;ouvert;31;Toulouse;1,42131;43,59401;coworking\n")  # as close, another name

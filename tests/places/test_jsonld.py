@@ -206,6 +206,7 @@ async def test_identifiers_in_other_registries_are_identifier_and_same_as(
     ]
     assert document["sameAs"] == ["https://www.openstreetmap.org/node/42",
                                   "https://acceslibre.beta.gouv.fr/app/31-toulouse/erp/la-melee/"]
-    uuid_sheet = await make_place(session, nom="Autre", identifiants={"acceslibre": "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0"})
+    uuid_sheet = await make_place(session, nom="Autre",
+                                  identifiants={"acceslibre": "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0"})
     other = (await client.get(f"/v1/lieux/{uuid_sheet.slug}", headers={"Accept": LD})).json()
     assert other["sameAs"] == ["https://acceslibre.beta.gouv.fr/uuid/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/"]
