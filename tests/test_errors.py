@@ -1,6 +1,7 @@
 """Every error is an RFC 9457 problem; nothing internal leaks."""
 
 import httpx
+import pytest
 
 PROBLEM = "application/problem+json"
 
@@ -23,6 +24,22 @@ async def test_wrong_method_is_a_405_problem_with_allow(client: httpx.AsyncClien
     assert response.headers["content-type"] == PROBLEM
     assert response.headers["allow"] == "GET"
     assert response.json()["type"] == "/problemes/methode-non-autorisee"
+
+
+@pytest.mark.parametrize(("method", "path", "allow"), [
+    ("DELETE", "/v1/cles/moi", "GET"),  # not DELETE /v1/cles/{key_id} with key_id "moi"
+    ("GET", "/v1/bonnes-pratiques/apercu", "POST"),  # not the practice whose slug would be "apercu"
+    ("PATCH", "/v1/bonnes-pratiques/apercu", "POST"),
+])
+async def test_a_literal_path_answers_405_for_a_method_of_its_templated_sibling(
+    client: httpx.AsyncClient, method: str, path: str, allow: str,
+) -> None:
+    response = await client.request(method, path, headers={"Authorization": "Bearer rsx_unknown"})
+    assert response.status_code == 405
+    assert response.headers["allow"] == allow
+    assert response.json() == {"type": "/problemes/methode-non-autorisee", "title": "Method not allowed",
+                               "status": 405, "detail": f"Method {method} is not allowed on {path}.",
+                               "instance": path}
 
 
 async def test_problem_types_resolve_to_prose(client: httpx.AsyncClient) -> None:

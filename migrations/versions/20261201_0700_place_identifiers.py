@@ -25,9 +25,14 @@ COLUMNS = {
     'data_inclusion_id': (120, "data_inclusion_id ~ '^[a-z0-9][a-z0-9_-]*--'"),
     'census_id': (9, "census_id ~ '^[1-9][0-9]{0,8}$'"),
 }
-# The feed's public representation (0400) gains `identifiants`, as the detail has it.
-PLACE_PUBLIC_JSON = """CREATE OR REPLACE FUNCTION place_public_json(p place) RETURNS jsonb LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN jsonb_build_object(
+# The feed's public representation gains `identifiants`: FEED_FUNCTION of places/fields.py as printed
+# then (docs/architecture.md, "How to add a public field"); 0701 re-captures every place.
+FEED_FUNCTION = """CREATE OR REPLACE FUNCTION place_public_json(p place) RETURNS jsonb LANGUAGE sql STABLE PARALLEL SAFE
+RETURN jsonb_build_object('id', p.id, 'slug', p.slug, 'nom', p.name, 'statut', p.status, 'types', p.types, 'services', p.services, 'adresse', p.address, 'code_postal', p.postcode, 'commune', p.commune, 'code_insee', p.insee_code, 'departement', p.department_code, 'position', CASE WHEN p.geom IS NULL THEN NULL ELSE
+        jsonb_build_object('lon', round(ST_X(p.geom)::numeric, 6), 'lat', round(ST_Y(p.geom)::numeric, 6)) END, 'teletravail', jsonb_build_object('postes', p.desks, 'bureaux_prives', p.private_offices, 'salles_reunion', p.meeting_rooms, 'prix_demi_journee', p.price_half_day::text, 'prix_journee', p.price_day::text, 'prix_mois', p.price_month::text, 'acces_24_7', p.access_24_7, 'reservation_url', p.booking_url, 'publics', p.audiences, 'debit_internet_mbps', p.bandwidth_mbps), 'horaires', p.opening_hours, 'telephone', p.phone, 'email', p.email, 'site_web', p.website, 'source', p.source, 'maj_le', p.updated_at, 'description', p.description, 'ouverture_prevue', p.opening_planned_date, 'projet', p.project_kind, 'mise_en_reseau', p.networking, 'accessibilite', p.accessibility, 'images', p.images, 'organisation', p.organisation_id, 'moderation', p.moderation, 'cree_le', p.created_at, 'version', p.version, 'identifiants', jsonb_build_object('siret', p.siret, 'rna', p.rna, 'osm', p.osm_id, 'acceslibre', p.acceslibre_id, 'data_inclusion', p.data_inclusion_id, 'recensement_2019', p.census_id))"""
+# The 0400 text, for the downgrade.
+PREVIOUS_FEED_FUNCTION = """CREATE OR REPLACE FUNCTION place_public_json(p place) RETURNS jsonb LANGUAGE sql STABLE
+    PARALLEL SAFE RETURN jsonb_build_object(
         'id', p.id, 'slug', p.slug, 'nom', p.name, 'description', p.description, 'statut', p.status,
         'ouverture_prevue', p.opening_planned_date, 'projet', p.project_kind, 'mise_en_reseau', p.networking,
         'types', p.types, 'services', p.services, 'adresse', p.address, 'code_postal', p.postcode,
@@ -41,13 +46,9 @@ PLACE_PUBLIC_JSON = """CREATE OR REPLACE FUNCTION place_public_json(p place) RET
             'reservation_url', p.booking_url, 'acces_24_7', p.access_24_7, 'publics', p.audiences,
             'debit_internet_mbps', p.bandwidth_mbps),
         'horaires', p.opening_hours, 'email', p.email, 'telephone', p.phone, 'site_web', p.website,
-        'accessibilite', p.accessibility, 'images', p.images,{identifiers} 'organisation', p.organisation_id,
+        'accessibilite', p.accessibility, 'images', p.images, 'organisation', p.organisation_id,
         'moderation', p.moderation, 'source', p.source, 'cree_le', p.created_at, 'maj_le', p.updated_at,
         'version', p.version)"""
-IDENTIFIERS_JSON = """
-        'identifiants', jsonb_build_object(
-            'siret', p.siret, 'rna', p.rna, 'osm', p.osm_id, 'acceslibre', p.acceslibre_id,
-            'data_inclusion', p.data_inclusion_id, 'recensement_2019', p.census_id),"""
 
 
 def upgrade() -> None:
@@ -74,11 +75,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('place_id', 'other_id', name=op.f('pk_place_duplicate')),
     )
     op.create_index(op.f('ix_place_duplicate_other_id'), 'place_duplicate', ['other_id'], unique=False)
-    op.execute(PLACE_PUBLIC_JSON.format(identifiers=IDENTIFIERS_JSON))
+    op.execute(FEED_FUNCTION)
 
 
 def downgrade() -> None:
-    op.execute(PLACE_PUBLIC_JSON.format(identifiers=""))
+    op.execute(PREVIOUS_FEED_FUNCTION)
     op.drop_index(op.f('ix_place_duplicate_other_id'), table_name='place_duplicate')
     op.drop_table('place_duplicate')
     for column in reversed(COLUMNS):

@@ -1,5 +1,6 @@
 """The places loaded from the 2019 census get their census id (`identifiants.recensement_2019`): their
-source_id, which is the census row id.
+source_id, which is the census row id. Then every place is re-captured by the change feed, whose
+representation gained `identifiants` in 0700.
 
 Revision ID: 0701
 Revises: 0700
@@ -22,6 +23,7 @@ def upgrade() -> None:
     op.execute(sa.text("UPDATE place SET census_id = source_id "
                        "WHERE source = :source AND source_id ~ '^[1-9][0-9]{0,8}$' AND census_id IS NULL")
                .bindparams(source=CENSUS_SOURCE))
+    op.execute("SELECT feed_capture('lieu', id) FROM place")
 
 
 def downgrade() -> None:

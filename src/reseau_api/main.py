@@ -11,7 +11,7 @@ from reseau_api import models  # noqa: F401  (configures every mapper)
 from reseau_api.api import api_router
 from reseau_api.core import db
 from reseau_api.core.config import get_settings
-from reseau_api.core.errors import PROBLEM_TYPES, NotFound, install_error_handlers
+from reseau_api.core.errors import PROBLEM_TYPES, NotFound, install_error_handlers, refuse_shadowed_methods
 from reseau_api.core.limits import RequestGuardMiddleware
 from reseau_api.core.middleware import HttpMiddleware
 from reseau_api.core.observability import ObservabilityMiddleware, configure_logging, metrics_endpoint
@@ -81,6 +81,7 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(ObservabilityMiddleware)
     install_openapi(app)
+    refuse_shadowed_methods(app)
     return app
 
 

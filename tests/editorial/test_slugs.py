@@ -1,10 +1,12 @@
 """Issue #14 item 20: slugs always succeed, fit VARCHAR(120), and reveal nothing about hidden drafts."""
 
+import json
 import re
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reseau_api.editorial import kernel
+from reseau_api.core.config import PROJECT_ROOT
+from reseau_api.editorial import kernel, slugs
 from tests.editorial.conftest import RESOURCES, Api, Kind, World
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -47,3 +49,19 @@ async def test_a_hidden_draft_does_not_show_in_anyone_elses_slug(api: Api, world
     assert (await api.get("la-fabrique")).json()["id"] == mine["id"]
     history = (await api.history(world.member, mine["id"]))["items"][0]
     assert {"champ": "slug", "avant": mine["slug"], "apres": "la-fabrique"} in history["changements"]
+
+
+async def test_a_title_that_names_a_route_never_takes_that_slug(api: Api, world: World, kind: Kind) -> None:
+    """`/v1/bonnes-pratiques/apercu` is a route: a practice called "Aperçu" must stay reachable by its slug."""
+    created = await api.create(world.admin, "?publier=true", **{kind.title_field: "Aperçu"})
+    assert created["slug"] != "apercu" and created["slug"].startswith("apercu-")
+    assert (await api.get(created["slug"])).json()["id"] == created["id"]
+
+
+def test_every_literal_segment_where_a_slug_stands_is_reserved() -> None:
+    paths = json.loads((PROJECT_ROOT / "openapi" / "openapi.json").read_text())["paths"]
+    literal = {parts[len(prefix)] for template in paths if "{id_or_slug}" in template
+               for prefix in [template.split("/")[:template.split("/").index("{id_or_slug}")]]
+               for path in paths for parts in [path.split("/")]
+               if len(parts) > len(prefix) and parts[:len(prefix)] == prefix and "{" not in parts[len(prefix)]}
+    assert literal == {"apercu"} and literal <= slugs.RESERVED

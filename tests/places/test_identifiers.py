@@ -198,3 +198,19 @@ async def test_census_places_carry_their_census_id(session: AsyncSession) -> Non
     assert rows[0] > 100 and rows[0] == rows[1]
     la_serre = (await session.execute(text("SELECT census_id FROM place WHERE name = 'La Serre'"))).scalar_one()
     assert la_serre == "14"
+
+
+async def test_every_output_carries_the_identifiers(client: httpx.AsyncClient, admin: str) -> None:
+    """From the field table: CSV and GeoJSON (list and export), OGC items, the feed."""
+    place = await _published(client, admin, identifiants={"siret": SIRET, "osm": "node/9"})
+    rows = (await client.get("/v1/export/lieux.csv")).text.lstrip("\ufeff").splitlines()
+    header = rows[0].split(",")
+    row = dict(zip(header, rows[1].split(","), strict=False))
+    assert (row["siret"], row["osm"], row["rna"]) == (SIRET, "node/9", "")
+    exported = (await client.get("/v1/export/lieux.geojson")).json()["features"][0]["properties"]
+    assert (exported["siret"], exported["osm"], exported["rna"]) == (SIRET, "node/9", None)
+    ogc = (await client.get(f"/ogc/collections/lieux/items/{place['id']}", params={"f": "json"})).json()
+    assert (ogc["properties"]["siret"], ogc["properties"]["osm"]) == (SIRET, "node/9")
+    assert "rna" not in ogc["properties"]  # OGC items leave nulls out
+    listed = (await client.get("/v1/lieux", params={"f": "csv", "siret": SIRET})).text.lstrip("\ufeff").splitlines()
+    assert len(listed) == 2 and SIRET in listed[1]

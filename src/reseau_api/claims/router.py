@@ -10,7 +10,7 @@ from reseau_api.claims.exceptions import ClaimNotFound
 from reseau_api.claims.schemas import ClaimCreate, ClaimDecision, ClaimPage, ClaimRead, ClaimState
 from reseau_api.core.auth import AdminMember, CurrentMember, WriteMember
 from reseau_api.core.db import SessionDep
-from reseau_api.core.openapi import problem_responses
+from reseau_api.core.openapi import BODY_ID, links, problem_responses
 from reseau_api.core.pagination import decode_cursor, encode_cursor
 from reseau_api.core.pagination import next_url as next_url_for
 from reseau_api.places.dependencies import VisiblePlace
@@ -23,7 +23,8 @@ ClaimId = Annotated[uuid.UUID, Path(description="The claim's id")]
 @router.post(
     "/lieux/{id_or_slug}/revendication", response_model=ClaimRead, status_code=status.HTTP_201_CREATED,
     summary="Claim a place that no organisation owns",
-    responses={201: {"headers": {"Location": {"schema": {"type": "string"}}}},
+    responses={201: {"headers": {"Location": {"schema": {"type": "string"}}},
+                     **links({"get_claim": {"claim_id": BODY_ID}, "decide_claim": {"claim_id": BODY_ID}})},
                **problem_responses(400, 401, 403, 404, 409, 429)},
 )
 async def create_claim(

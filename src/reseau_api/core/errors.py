@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 
 log = logging.getLogger("reseau_api.errors")
 
@@ -259,6 +260,11 @@ _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tr
 _PARAM = re.compile(r"\{[^}/]+\}")
 
 
+def _template_regex(template: str) -> re.Pattern[str]:
+    """The paths an OpenAPI path template matches (`/cles/{id}` matches `/cles/moi`)."""
+    return re.compile("^" + _PARAM.sub("[^/]+", re.escape(template).replace(r"\{", "{").replace(r"\}", "}")) + "$")
+
+
 def _allowed_methods(request: Request, fallback: str | None) -> str | None:
     """Every documented method of the path. Routes are per method (GET /lieux/{id} and PATCH /lieux/{id}
     are two routes, possibly in two routers) and Starlette's 405 names the first one's methods only.
@@ -266,13 +272,33 @@ def _allowed_methods(request: Request, fallback: str | None) -> str | None:
     path = request.url.path
     matches: list[tuple[int, set[str]]] = []
     for template, item in request.app.openapi().get("paths", {}).items():
-        pattern = "^" + _PARAM.sub("[^/]+", re.escape(template).replace(r"\{", "{").replace(r"\}", "}")) + "$"
-        if re.match(pattern, path):
+        if _template_regex(template).match(path):
             matches.append((len(_PARAM.findall(template)), {m.upper() for m in item if m in _HTTP_METHODS}))
     if not matches:
         return fallback  # an undocumented route: Starlette's own answer is right
     fewest = min(count for count, _ in matches)
     return ", ".join(sorted(set().union(*(methods for count, methods in matches if count == fewest))))
+
+
+def refuse_shadowed_methods(app: FastAPI) -> None:
+    """A literal path answers only its own methods. Without this, `DELETE /v1/cles/moi` reaches
+    `DELETE /v1/cles/{key_id}` with key_id "moi" (a 400 about a UUID) where the contract says 405.
+    Call once the contract is complete: each such literal path of it gets a hidden route for the methods
+    a templated path would take from it, answering 405 with the path's Allow."""
+    paths = {template: {m.upper() for m in item if m in _HTTP_METHODS}
+             for template, item in app.openapi().get("paths", {}).items()}
+    for path, methods in paths.items():
+        if "{" in path:
+            continue
+        taken = set().union(*(other for template, other in paths.items()
+                              if "{" in template and _template_regex(template).match(path))) - methods - {"HEAD"}
+        if taken:
+            app.router.routes.insert(0, Route(path, _method_not_allowed, methods=sorted(taken),
+                                              include_in_schema=False))
+
+
+async def _method_not_allowed(request: Request) -> None:
+    raise StarletteHTTPException(405)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -45,6 +45,17 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+BODY_ID = "$response.body#/id"
+IF_MATCH_ETAG = {"header.If-Match": "$response.header.ETag"}
+
+
+def links(targets: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """OpenAPI links of a response: operation id → its parameters taken from this response (`BODY_ID`,
+    `IF_MATCH_ETAG`…). Clients see which call comes next; schemathesis's stateful phase chains them."""
+    return {"links": {operation: {"operationId": operation, "parameters": parameters}
+                      for operation, parameters in targets.items()}}
+
+
 def _problem_ref() -> dict[str, Any]:
     return {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 

@@ -19,7 +19,7 @@ from sqlalchemy import text
 from reseau_api.core.auth import AdminMember, CurrentMember, OptionalMember, WriteMember
 from reseau_api.core.db import SessionDep
 from reseau_api.core.errors import Forbidden, InvalidParameter
-from reseau_api.core.openapi import problem_responses
+from reseau_api.core.openapi import BODY_ID, IF_MATCH_ETAG, links, problem_responses
 from reseau_api.core.pagination import link_header, next_url
 from reseau_api.core.urls import public_url
 from reseau_api.editorial import history, kernel, queue
@@ -78,6 +78,13 @@ def editing_router(res: Editable[Any]) -> APIRouter:
     Write, Patch, Read, RevisionPage = res.write_schema, res.patch_schema, res.read_schema, res.revision_page_schema
     wf, noun = res.workflow, res.noun
 
+    # Every write answers the record with its ETag: what the next call on it needs.
+    record = {"id_or_slug": BODY_ID}
+    current = {**record, **IF_MATCH_ETAG}
+    follow = links({f"get_{res.name}": record, f"update_{res.name}": current, f"archive_{res.name}": current,
+                    f"moderate_{res.name}": current, f"list_{res.name}_revisions": record,
+                    f"restore_{res.name}_revision": {**current, "version": "$response.body#/version"}})
+
     async def answer(session: SessionDep, response: Response, obj: Any) -> Any:
         response.headers["ETag"] = res.etag(obj)
         response.headers["Cache-Control"] = PRIVATE
@@ -109,7 +116,7 @@ def editing_router(res: Editable[Any]) -> APIRouter:
     router.add_api_route(
         "", create, methods=["POST"], name=f"create_{res.name}", response_model=Read,
         status_code=status.HTTP_201_CREATED, summary=f"Create a {noun}",
-        responses={201: {"headers": {**_ETAG_HEADER, "Location": {"schema": {"type": "string"}}}},
+        responses={201: {"headers": {**_ETAG_HEADER, "Location": {"schema": {"type": "string"}}}, **follow},
                    **problem_responses(400, 401, 403, 429)},
     )
 
@@ -133,7 +140,7 @@ def editing_router(res: Editable[Any]) -> APIRouter:
     router.add_api_route(
         "/{id_or_slug}", update, methods=["PATCH"], name=f"update_{res.name}", response_model=Read,
         summary=f"Edit a {noun} (JSON Merge Patch)", dependencies=[Depends(merge_patch_body)],
-        responses={200: {"headers": _ETAG_HEADER}, **problem_responses(*_WRITE_ERRORS, 415)},
+        responses={200: {"headers": _ETAG_HEADER, **follow}, **problem_responses(*_WRITE_ERRORS, 415)},
     )
 
     async def archive(
@@ -148,7 +155,8 @@ def editing_router(res: Editable[Any]) -> APIRouter:
         "and its history are kept; its owner and admins still see it. An admin can publish it again.")
     router.add_api_route(
         "/{id_or_slug}", archive, methods=["DELETE"], name=f"archive_{res.name}", response_model=Read,
-        summary=f"Archive a {noun}", responses={200: {"headers": _ETAG_HEADER}, **problem_responses(*_WRITE_ERRORS)},
+        summary=f"Archive a {noun}",
+        responses={200: {"headers": _ETAG_HEADER, **follow}, **problem_responses(*_WRITE_ERRORS)},
     )
 
     async def moderate(
@@ -166,7 +174,7 @@ def editing_router(res: Editable[Any]) -> APIRouter:
     router.add_api_route(
         "/{id_or_slug}/moderation", moderate, methods=["POST"], name=f"moderate_{res.name}", response_model=Read,
         summary=f"Publish or reject a {noun}",
-        responses={200: {"headers": _ETAG_HEADER}, **problem_responses(*_WRITE_ERRORS)},
+        responses={200: {"headers": _ETAG_HEADER, **follow}, **problem_responses(*_WRITE_ERRORS)},
     )
 
     async def list_revisions(
@@ -205,7 +213,7 @@ def editing_router(res: Editable[Any]) -> APIRouter:
     router.add_api_route(
         "/{id_or_slug}/historique/{version}/restauration", restore, methods=["POST"],
         name=f"restore_{res.name}_revision", response_model=Read, summary=f"Restore an earlier version of a {noun}",
-        responses={200: {"headers": _ETAG_HEADER}, **problem_responses(*_WRITE_ERRORS)},
+        responses={200: {"headers": _ETAG_HEADER, **follow}, **problem_responses(*_WRITE_ERRORS)},
     )
     return router
 

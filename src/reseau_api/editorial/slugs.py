@@ -20,6 +20,9 @@ _SUFFIX_ALPHABET = string.ascii_lowercase + string.digits
 _SUFFIX_LENGTH = 6
 _BASE_MAX = 80
 _PART_MAX = MAX_LENGTH - _BASE_MAX - 2 - _SUFFIX_LENGTH  # room for "-<part>" and "-<suffix>"
+# Literal path segments where a slug would stand (`POST /v1/bonnes-pratiques/apercu`): a record with
+# that slug could not be reached by it, so they are never plain slugs (tests/editorial checks the contract).
+RESERVED = frozenset({"apercu", "moi", "nouveau", "export", "recherche"})
 
 
 def slugify(value: str | None, limit: int = _BASE_MAX) -> str:
@@ -44,7 +47,8 @@ def _suffixed(plain: str) -> str:
 
 
 async def _taken(session: AsyncSession, model: type[Any], slugs: list[str]) -> set[str]:
-    return set((await session.execute(select(model.slug).where(model.slug.in_(slugs)))).scalars())
+    taken = set((await session.execute(select(model.slug).where(model.slug.in_(slugs)))).scalars())
+    return taken | (RESERVED & set(slugs))
 
 
 async def _random(session: AsyncSession, model: type[Any], plain: str) -> str:

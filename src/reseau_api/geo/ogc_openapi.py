@@ -7,7 +7,8 @@ tools do not expect; this one describes exactly the /ogc paths, relative to the 
 from typing import TYPE_CHECKING, Any
 
 from reseau_api.core.config import get_settings
-from reseau_api.places import vocabulary as vocab
+from reseau_api.core.fields import Out, fields
+from reseau_api.places import fields as place_fields
 
 if TYPE_CHECKING:
     from reseau_api.geo.ogc import Collection
@@ -24,43 +25,9 @@ def _string(description: str, **extra: Any) -> dict[str, Any]:
     return {"type": "string", "description": description, **extra}
 
 
-def _integer(description: str) -> dict[str, Any]:
-    return {"type": "integer", "minimum": 0, "description": description}
-
-
-def _euros(description: str) -> dict[str, Any]:
-    return {"type": "number", "minimum": 0, "description": f"{description}, in euros"}
-
-
-def _codes(description: str) -> dict[str, Any]:
-    return {"type": "array", "items": {"type": "string"}, "description": description}
-
-
 # The properties of each collection's features, in order; unknown values are absent (never null).
 PROPERTIES: dict[str, dict[str, dict[str, Any]]] = {
-    "lieux": {
-        "slug": _string("Stable readable identifier (GET /v1/lieux/{slug})"),
-        "nom": _string("Name"),
-        "statut": _string("Life-cycle status", enum=list(vocab.STATUSES)),
-        "types": _codes("Place types (codes of /v1/vocabulaires)"),
-        "services": _codes("Services (codes of /v1/vocabulaires)"),
-        "adresse": _string("Street address"),
-        "code_postal": _string("Postcode"),
-        "commune": _string("Commune"),
-        "code_insee": _string("INSEE commune code"),
-        "departement": _string("Department code"),
-        "postes": _integer("Shared desks for telework"),
-        "bureaux_prives": _integer("Private offices"),
-        "salles_reunion": _integer("Meeting rooms"),
-        "prix_demi_journee": _euros("Half-day price"),
-        "prix_journee": _euros("Day price"),
-        "prix_mois": _euros("Month price"),
-        "acces_24_7": {"type": "boolean", "description": "Open around the clock to members"},
-        "horaires": _string("Opening hours, OpenStreetMap opening_hours syntax"),
-        "site_web": _string("Website", format="uri"),
-        "maj_le": _string("Last update of the listing (the `datetime` parameter filters on it)",
-                          format="date-time"),
-    },
+    "lieux": {f.name: f.schema() for f in fields(place_fields.FIELDS, Out.OGC)},
     "departements": {
         "code": _string("Department code"),
         "nom": _string("Department name"),
@@ -250,15 +217,13 @@ def _enum(values: list[str], description: str, *, array: bool = False) -> dict[s
 def queryables(url: str, collection: "Collection") -> dict[str, Any]:
     """JSON Schema of the properties the items can be filtered on (OGC API - Features Part 3 shape)."""
     if collection.id == "lieux":
+        # The queryable fields of the table, described as filters; departments are the configured region's.
+        region = {"departement": {"enum": list(get_settings().region_departements)}}
         properties: dict[str, Any] = {
-            "statut": _enum(list(vocab.STATUSES), collection.filters["statut"]),
-            "types": _enum(list(vocab.PLACE_TYPES), collection.filters["types"], array=True),
-            "services": _enum(list(vocab.SERVICES), collection.filters["services"], array=True),
-            "departement": _enum(list(get_settings().region_departements), collection.filters["departement"]),
-            "code_insee": {"type": "string", "pattern": r"^(?:\d{5}|2[AB]\d{3})$",
-                           "description": collection.filters["code_insee"]},
-            "teletravail": {"type": "boolean", "description": collection.filters["teletravail"]},
-        }
+            f.name: {**f.kind.schema, **region.get(f.name, {}), "description": collection.filters[f.name]}
+            for f in fields(place_fields.FIELDS, Out.QUERYABLE)}
+        # Not a property: a filter on `postes`.
+        properties["teletravail"] = {"type": "boolean", "description": collection.filters["teletravail"]}
     else:
         properties = {"code": _enum(list(get_settings().region_departements), collection.filters["code"])}
     return {

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reseau_api.core.config import get_settings
 from reseau_api.core.db import raw_connection
 from reseau_api.core.sql import Params
+from reseau_api.places import fields as place_fields
 from reseau_api.places.filters import PlaceFilters
 from reseau_api.places.queries import EXACT_COUNT_LIMIT
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
@@ -67,13 +68,7 @@ class FeaturePage:
 
 # Flat properties, as GIS tools like them (arrays become string lists in GDAL/QGIS); unknown values are
 # left out rather than null, so that the collection's JSON Schema (ogc_openapi.PROPERTIES) holds.
-_PLACE_PROPERTIES = """json_strip_nulls(json_build_object(
-    'slug', p.slug, 'nom', p.name, 'statut', p.status, 'types', p.types, 'services', p.services,
-    'adresse', p.address, 'code_postal', p.postcode, 'commune', p.commune, 'code_insee', p.insee_code,
-    'departement', p.department_code, 'postes', p.desks, 'bureaux_prives', p.private_offices,
-    'salles_reunion', p.meeting_rooms, 'prix_demi_journee', p.price_half_day, 'prix_journee', p.price_day,
-    'prix_mois', p.price_month, 'acces_24_7', p.access_24_7, 'horaires', p.opening_hours,
-    'site_web', p.website, 'maj_le', p.updated_at))"""
+_PLACE_PROPERTIES = f"json_strip_nulls({place_fields.OGC_JSON})"
 
 
 def _place_feature(srid: int) -> str:
@@ -205,9 +200,15 @@ def _point(x: str, y: str) -> str:
     return f"ST_MakePoint(round({x} - $2::int::int8 * {TILE_EXTENT}), round({y} - $3::int::int8 * {TILE_EXTENT}))"
 
 
+# The tiles' attributes (places.fields, Out.TILE): stored columns, read by the position scan, then written.
+_TILE_COLUMNS = ", ".join(f"p.{f.column}" for f in place_fields.TILE_FIELDS)
+
+
 def _properties(a: str) -> str:
-    return (f"{a}.id::text AS id, {a}.slug::text AS slug, {a}.name::text AS nom, {a}.status::text AS statut, "
-            f"array_to_string({a}.types, ',') AS types, {a}.desks AS postes")
+    return ", ".join(f"{f.kind.tile(f'{a}.{f.column}')} AS {f.name}" for f in place_fields.TILE_FIELDS)
+
+
+_PROPERTIES = {a: _properties(a) for a in ("p", "r")}  # over the place row, or over the position scan
 
 
 def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
@@ -224,8 +225,8 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
 def _tile_sql(z: int, where: str) -> str:
     if z > CLUSTER_MAX_ZOOM:
         return f"""SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
-            SELECT {_point("r.gx", "r.gy")} AS geom, {_properties("r")}
-            FROM {_positions("p.id, p.slug, p.name, p.status, p.types, p.desks", where)}
+            SELECT {_point("r.gx", "r.gy")} AS geom, {_PROPERTIES["r"]}
+            FROM {_positions(_TILE_COLUMNS, where)}
             WHERE floor(r.gx / {TILE_EXTENT}) = $2::int AND floor(r.gy / {TILE_EXTENT}) = $3::int) AS t"""
     # Grid cells align with tiles (16 per side), so each cell lies in one tile; the
     # tile test runs on the cells, after a hash aggregate over the candidates. A cell of several places
@@ -239,7 +240,7 @@ def _tile_sql(z: int, where: str) -> str:
             GROUP BY 1, 2)
         SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
             SELECT {_point("c.gx", "c.gy")} AS geom, CASE WHEN c.n > 1 THEN c.n END AS point_count,
-                   {_properties("p")}
+                   {_PROPERTIES["p"]}
             FROM cells c LEFT JOIN place p ON p.ctid = CASE WHEN c.n = 1 THEN c.tid END
             WHERE floor(c.cx / {per_tile}) = $2::int AND floor(c.cy / {per_tile}) = $3::int) AS t"""
 

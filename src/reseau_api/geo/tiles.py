@@ -15,6 +15,7 @@ from reseau_api.core.urls import base_url
 from reseau_api.geo import queries
 from reseau_api.geo.links import filter_items
 from reseau_api.geo.schemas import TileJSON, VectorLayer
+from reseau_api.places import fields as place_fields
 from reseau_api.places.filters import PlaceFiltersDep, resolve_open_at
 
 router = APIRouter(prefix="/tuiles", tags=["tuiles"], dependencies=[Depends(reject_unknown_parameters)])
@@ -28,12 +29,13 @@ OPEN_NOW_CACHE = "public, max-age=60"  # `ouvert_maintenant` changes with the cl
 TILEJSON_CACHE = "public, max-age=300"
 MVT = "application/vnd.mapbox-vector-tile"
 
+_ATTRIBUTES = ", ".join(f"`{f.name}`" for f in place_fields.TILE_FIELDS)
 _TILE_DESCRIPTION = f"""\
 The `lieux` layer of one web-mercator tile (XYZ scheme, {queries.TILE_EXTENT} units per side), built by
 PostGIS (`ST_AsMVT`), for MapLibre, Leaflet plugins, QGIS or any MVT 2.1 reader.
 
-* **Above zoom {queries.CLUSTER_MAX_ZOOM}**: one point per published place with `id` (UUID), `slug`, `nom`,
-  `statut`, `types` (comma-separated codes) and `postes` (absent when unknown).
+* **Above zoom {queries.CLUSTER_MAX_ZOOM}**: one point per published place with {_ATTRIBUTES} (lists as
+  comma-separated codes; unknown values absent).
 * **Zoom {queries.CLUSTER_MAX_ZOOM} and below**: places are grouped on a {queries.TILE_EXTENT // queries.CLUSTER_CELL}
   x {queries.TILE_EXTENT // queries.CLUSTER_CELL} grid per tile; a group of several places is one point
   (their mean position) with `point_count` only; a lone place keeps its attributes and has no `point_count`.
@@ -82,13 +84,10 @@ async def get_tile(
     return MVTResponse(body, headers=headers)
 
 
+# The attributes of the `lieux` layer: the field table's tile fields (places.fields), then the clusters' count.
 _FIELDS = {
-    "id": "Place UUID (GET /v1/lieux/{id})",
-    "slug": "Place slug",
-    "nom": "Name",
-    "statut": "ouvert, en_projet or ferme",
-    "types": "Place type codes, comma-separated",
-    "postes": "Shared desks for telework (absent when unknown)",
+    **{f.name: f.description + (" (comma-separated)" if f.kind.schema["type"] == "array" else "")
+       for f in place_fields.TILE_FIELDS},
     "point_count": f"Zoom <= {queries.CLUSTER_MAX_ZOOM}: number of places grouped in this point",
 }
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from reseau_api.core.auth import AdminMember, CurrentMember, WriteMember
 from reseau_api.core.db import SessionDep
-from reseau_api.core.openapi import problem_responses
+from reseau_api.core.openapi import BODY_ID, links, problem_responses
 from reseau_api.core.pagination import cursor_offset, decode_cursor, encode_cursor
 from reseau_api.core.pagination import next_url as next_url_for
 from reseau_api.members import service
@@ -52,7 +52,9 @@ async def get_organisation(org: ValidOrganisation, session: SessionDep) -> Organ
 
 @organisations_router.post(
     "", response_model=OrganisationRead, status_code=status.HTTP_201_CREATED, summary="Register an organisation",
-    responses=problem_responses(400, 401, 403, 409, 429),
+    responses={201: links({op: {"organisation_id": BODY_ID} for op in (
+        "get_organisation", "create_organisation_key", "list_organisation_keys")}),
+        **problem_responses(400, 401, 403, 409, 429)},
 )
 async def create_organisation(
     data: OrganisationWrite, _admin: AdminMember, session: SessionDep, response: Response,
@@ -65,7 +67,8 @@ async def create_organisation(
 
 @organisations_router.post(
     "/{organisation_id}/cles", response_model=ApiKeyCreated, status_code=status.HTTP_201_CREATED,
-    summary="Issue a member key", responses=problem_responses(400, 401, 403, 404, 429), dependencies=[NoStore],
+    summary="Issue a member key", dependencies=[NoStore],
+    responses={201: links({"revoke_key": {"key_id": BODY_ID}}), **problem_responses(400, 401, 403, 404, 429)},
 )
 async def create_organisation_key(
     _admin: AdminMember, org: ValidOrganisation, data: ApiKeyCreate, session: SessionDep,

@@ -92,7 +92,7 @@ def _native(field_name: str) -> str:
     """History field name -> native import column, for the report."""
     if field_name == "position":
         return "longitude/latitude"
-    return field_name.removeprefix("teletravail.")
+    return field_name.removeprefix("teletravail.").removeprefix("identifiants.")
 
 
 # Positions are compared at the precision of the exports (6 decimals, ~10 cm): re-importing an export of a

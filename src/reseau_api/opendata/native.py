@@ -16,28 +16,23 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
+from reseau_api.core.fields import Out, fields
+from reseau_api.places import fields as place_fields
 from reseau_api.places import vocabulary as vocab
 from reseau_api.places.schemas import PlaceWrite
 
-# Column -> what it holds. The order is the documented order (docs/import.md).
+# Column -> what it holds: the write fields of the field table (places.fields), in CSV order.
 TEXT, CODE, LIST, CODE_LIST, URL_LIST, INT, DECIMAL, FLOAT, BOOL, DATE = (
     "text", "code", "list", "code_list", "url_list", "int", "decimal", "float", "bool", "date")
-WRITE_COLUMNS: dict[str, str] = {
-    "nom": TEXT, "description": TEXT, "statut": CODE, "ouverture_prevue": DATE, "projet": CODE,
-    "mise_en_reseau": BOOL, "types": CODE_LIST, "services": CODE_LIST, "adresse": TEXT,
-    "code_postal": TEXT, "commune": TEXT, "code_insee": TEXT, "departement": TEXT,
-    "longitude": FLOAT, "latitude": FLOAT, "postes": INT, "bureaux_prives": INT, "salles_reunion": INT,
-    "prix_demi_journee": DECIMAL, "prix_journee": DECIMAL, "prix_mois": DECIMAL, "reservation_url": TEXT,
-    "acces_24_7": BOOL, "publics": CODE_LIST, "debit_internet_mbps": INT, "horaires": TEXT, "email": TEXT,
-    "telephone": TEXT, "site_web": TEXT, "accessibilite": TEXT, "images": URL_LIST,
-}
+WRITE_COLUMNS: dict[str, str] = {f.name: f.kind.importer for f in fields(place_fields.FIELDS, Out.WRITE)}
 IDENTITY_COLUMNS = ("source", "source_id", "id")
-# Columns of our own exports that are not written back (server-managed).
-EXPORT_ONLY_COLUMNS = ("slug", "maj_le")
-NATIVE_COLUMNS = (*WRITE_COLUMNS, *IDENTITY_COLUMNS, *EXPORT_ONLY_COLUMNS)
+# The native columns are the CSV export's: the write fields, the identity, and (ignored) server-managed ones.
+NATIVE_COLUMNS = tuple(place_fields.CSV_COLUMNS)
+EXPORT_ONLY_COLUMNS = tuple(c for c in NATIVE_COLUMNS if c not in WRITE_COLUMNS and c not in IDENTITY_COLUMNS)
 
-TELEWORK_COLUMNS = ("postes", "bureaux_prives", "salles_reunion", "prix_demi_journee", "prix_journee",
-                    "prix_mois", "reservation_url", "acces_24_7", "publics", "debit_internet_mbps")
+# Nested write objects (teletravail, identifiants) -> their flat columns
+GROUPS = {group: tuple(columns) for group, columns in place_fields.GROUPS.items()}
+GROUP_OF = {column: group for group, columns in GROUPS.items() for column in columns}
 
 VOCABULARIES: dict[str, dict[str, str]] = {
     "statut": vocab.STATUSES, "projet": vocab.PROJECT_KINDS, "types": vocab.PLACE_TYPES,
@@ -140,7 +135,7 @@ def _identity(row: PlaceInput, values: dict[str, Any], default_source: str | Non
 
 
 def _nest(row: PlaceInput) -> None:
-    """Flat columns -> the nested shape of PlaceWrite (position, teletravail)."""
+    """Flat columns -> the nested shape of PlaceWrite (position, teletravail, identifiants)."""
     fields = row.fields
     lon, lat = fields.pop("longitude", None), fields.pop("latitude", None)
     if (lon is None) != (lat is None):
@@ -149,21 +144,23 @@ def _nest(row: PlaceInput) -> None:
             row.reasons.append(Reason(missing, "longitude and latitude go together: give both or neither"))
     elif lon is not None:
         fields["position"] = {"lon": lon, "lat": lat}
-    telework = {c: fields.pop(c) for c in TELEWORK_COLUMNS if c in fields}
-    if telework:
-        fields["teletravail"] = telework
+    for group, columns in GROUPS.items():
+        values = {c: fields.pop(c) for c in columns if c in fields}
+        if values:
+            fields[group] = values
 
 
 def overlay(current: dict[str, Any], row: PlaceInput) -> dict[str, Any]:
     """The stored representation with the row's columns written over it; columns the file does not
     have keep their stored value, an empty cell clears its field."""
-    merged = {**current, "teletravail": dict(current.get("teletravail") or {})}
+    merged = {**current, **{group: dict(current.get(group) or {}) for group in GROUPS}}
     for column in row.present:
         if column in ("longitude", "latitude"):
             merged["position"] = row.fields.get("position")
-        elif column in TELEWORK_COLUMNS:
-            empty = [] if isinstance(merged["teletravail"].get(column), list) else None
-            merged["teletravail"][column] = (row.fields.get("teletravail") or {}).get(column, empty)
+        elif column in GROUP_OF:
+            group = GROUP_OF[column]
+            empty = [] if isinstance(merged[group].get(column), list) else None
+            merged[group][column] = (row.fields.get(group) or {}).get(column, empty)
         else:
             merged[column] = row.fields.get(column, [] if isinstance(current.get(column), list) else None)
     return merged

@@ -19,28 +19,21 @@ from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.pagination import decode_cursor, encode_cursor
 from reseau_api.core.spreadsheet import escape_cell
 from reseau_api.core.sql import Params
+from reseau_api.places import fields
 from reseau_api.places.filters import PlaceFilters
 
 EXACT_COUNT_LIMIT = 1_000
 
-# The list fields of a place (PlaceSummary), minus position and distance.
-_PROPERTIES = """
-    'id', p.id, 'slug', p.slug, 'nom', p.name, 'statut', p.status, 'types', p.types,
-    'services', p.services, 'commune', p.commune, 'code_postal', p.postcode,
-    'departement', p.department_code, 'postes', p.desks, 'prix_journee', p.price_day,
-    'site_web', p.website, 'maj_le', p.updated_at"""
-_POSITION = """CASE WHEN p.geom IS NULL THEN NULL ELSE json_build_object(
-    'lon', round(ST_X(p.geom)::numeric, 6), 'lat', round(ST_Y(p.geom)::numeric, 6)) END"""
-
 
 def _item_json(distance: str) -> str:
-    return f"json_build_object({_PROPERTIES}, 'position', {_POSITION}, 'distance_m', {distance})::text"
+    head, tail = fields.SUMMARY_JSON
+    return f"{head}{distance}{tail}::text"
 
 
 def _feature_json(distance: str) -> str:
+    head, tail = fields.SUMMARY_PROPERTIES_JSON
     return (f"json_build_object('type', 'Feature', 'id', p.id, "
-            f"'geometry', ST_AsGeoJSON(p.geom, 6)::json, "
-            f"'properties', json_build_object({_PROPERTIES}, 'distance_m', {distance}))::text")
+            f"'geometry', ST_AsGeoJSON(p.geom, 6)::json, 'properties', {head}{distance}{tail})::text")
 
 
 @dataclass(frozen=True)
@@ -185,25 +178,9 @@ async def _estimated_count(raw: Any, filters: PlaceFilters) -> int:
     return max(EXACT_COUNT_LIMIT + 1, int(plan[0]["Plan"]["Plan Rows"]))
 
 
-# CSV export of a filtered set: documented columns, stable order.
-CSV_COLUMNS = [
-    "id", "slug", "nom", "statut", "types", "services", "adresse", "code_postal", "commune", "code_insee",
-    "departement", "longitude", "latitude", "postes", "bureaux_prives", "salles_reunion",
-    "prix_demi_journee", "prix_journee", "prix_mois", "acces_24_7", "horaires", "telephone", "email",
-    "site_web", "source", "maj_le",
-    # Appended (open data export): with these the CSV carries every writable field, so it re-imports.
-    "description", "ouverture_prevue", "projet", "mise_en_reseau", "reservation_url", "publics",
-    "debit_internet_mbps", "accessibilite", "images", "source_id",
-]
-_CSV_SELECT = """
-    p.id, p.slug, p.name, p.status, array_to_string(p.types, '|'), array_to_string(p.services, '|'),
-    p.address, p.postcode, p.commune, p.insee_code, p.department_code,
-    round(ST_X(p.geom)::numeric, 6), round(ST_Y(p.geom)::numeric, 6), p.desks, p.private_offices,
-    p.meeting_rooms, p.price_half_day, p.price_day, p.price_month, p.access_24_7, p.opening_hours,
-    p.phone, p.email, p.website, p.source, p.updated_at,
-    p.description, p.opening_planned_date, p.project_kind, p.networking, p.booking_url,
-    array_to_string(p.audiences, '|'), p.bandwidth_mbps, p.accessibility, array_to_string(p.images, '|'),
-    p.source_id"""
+# CSV export of a filtered set: documented columns, stable order (the field table's).
+CSV_COLUMNS = fields.CSV_COLUMNS
+_CSV_SELECT = fields.CSV_SELECT
 
 
 def _csv_value(value: Any) -> Any:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.core.geo import SRID
 from reseau_api.editorial import slugs
+from reseau_api.places import fields
 from reseau_api.places.exceptions import PositionOutsideDepartment
 from reseau_api.places.models import Place
 from reseau_api.places.schemas import Identifiers, PlaceRead, PlaceWrite, Position, Telework
@@ -33,26 +34,11 @@ async def practices_of(session: AsyncSession, place_id: uuid.UUID) -> list[Any]:
     return await linked_practices(session, place_id) if linked_practices is not None else []
 DEPARTMENT_TOLERANCE_M = 2000
 
-# API field -> column, for the flat fields; nested ones are mapped below.
-_FIELDS = {
-    "nom": "name", "description": "description", "statut": "status",
-    "ouverture_prevue": "opening_planned_date", "projet": "project_kind", "mise_en_reseau": "networking",
-    "types": "types", "services": "services", "adresse": "address", "code_postal": "postcode",
-    "commune": "commune", "code_insee": "insee_code", "departement": "department_code",
-    "horaires": "opening_hours", "email": "email", "telephone": "phone", "site_web": "website",
-    "accessibilite": "accessibility", "images": "images",
-}
-_TELEWORK = {
-    "postes": "desks", "bureaux_prives": "private_offices", "salles_reunion": "meeting_rooms",
-    "prix_demi_journee": "price_half_day", "prix_journee": "price_day", "prix_mois": "price_month",
-    "reservation_url": "booking_url", "acces_24_7": "access_24_7", "publics": "audiences",
-    "debit_internet_mbps": "bandwidth_mbps",
-}
+# API field -> column (the field table), for the flat write fields; position and teletravail are nested.
+_FIELDS = fields.WRITE_COLUMNS
+_TELEWORK = fields.TELEWORK_COLUMNS
 
-IDENTIFIERS = {
-    "siret": "siret", "rna": "rna", "osm": "osm_id", "acceslibre": "acceslibre_id",
-    "data_inclusion": "data_inclusion_id", "recensement_2019": "census_id",
-}
+IDENTIFIERS = fields.IDENTIFIER_COLUMNS  # identifiants.<field> -> column
 
 
 def to_columns(data: PlaceWrite) -> dict[str, Any]:
@@ -98,14 +84,10 @@ def detail_etag(place: Place, practices: list[Any]) -> str:
 
 def to_read(place: Place) -> PlaceRead:
     position = Position(lon=place.lon, lat=place.lat) if place.lon is not None else None
-    api = {field: getattr(place, column) for field, column in _FIELDS.items()}
+    api = {field: getattr(place, column) for field, column in fields.DETAIL_COLUMNS.items()}
     telework = Telework.model_construct(**{f: getattr(place, c) for f, c in _TELEWORK.items()})
     identifiers = Identifiers.model_construct(**{f: getattr(place, c) for f, c in IDENTIFIERS.items()})
-    return PlaceRead(
-        id=place.id, slug=place.slug, position=position, teletravail=telework, identifiants=identifiers,
-        organisation=place.organisation_id, moderation=place.moderation, source=place.source,
-        cree_le=place.created_at, maj_le=place.updated_at, version=place.version, **api,
-    )
+    return PlaceRead(position=position, teletravail=telework, identifiants=identifiers, **api)
 
 
 async def get(session: AsyncSession, key: str, *, published_only: bool = True) -> Place | None:

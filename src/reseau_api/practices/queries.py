@@ -15,6 +15,7 @@ from reseau_api.core.pagination import decode_cursor, encode_cursor
 from reseau_api.core.sql import Params
 from reseau_api.places import service as places_service
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
+from reseau_api.practices import fields
 from reseau_api.practices.states import WORKFLOW
 
 FEED_SIZE = 50
@@ -67,15 +68,7 @@ class PracticeFilters:
         return where
 
 
-_PLACES_JSON = f"""coalesce((
-    SELECT json_agg(json_build_object('id', pl.id, 'slug', pl.slug, 'nom', pl.name,
-                                      'departement', pl.department_code) ORDER BY pl.sort_name, pl.id)
-    FROM practice_place pp JOIN place pl ON pl.id = pp.place_id
-    WHERE pp.practice_id = b.id AND {PLACE_PUBLIC}), '[]'::json)"""
-_ITEM_JSON = f"""json_build_object(
-    'id', b.id, 'slug', b.slug, 'titre', b.title, 'resume', b.summary, 'thematiques', b.themes,
-    'lieux', {_PLACES_JSON}, 'organisation', b.organisation_id, 'publiee_le', b.published_at,
-    'maj_le', b.updated_at)::text"""
+_ITEM_JSON = f"{fields.SUMMARY_JSON}::text"
 
 SORT_TYPES = {"pertinence": "float8", "-publiee_le": "timestamptz"}
 

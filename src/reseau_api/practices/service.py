@@ -11,7 +11,7 @@ from reseau_api.core.auth import Member
 from reseau_api.editorial import slugs
 from reseau_api.places.models import Place
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
-from reseau_api.practices import rendering
+from reseau_api.practices import fields, rendering
 from reseau_api.practices.exceptions import ForeignPlaces, UnknownPlaces
 from reseau_api.practices.models import Practice, PracticePlace
 from reseau_api.practices.schemas import PlaceRef, PracticeRead, PracticeWrite
@@ -19,9 +19,9 @@ from reseau_api.practices.states import WORKFLOW
 
 PLACE_PUBLIC = PLACE_WORKFLOW.public_sql(Place.moderation)
 
-# API field -> column, for the fields stored on the practice row (`lieux` lives in practice_place).
-_FIELDS = {"titre": "title", "resume": "summary", "contenu": "content_md", "thematiques": "themes",
-           "liens": "links", "pieces_jointes": "attachments"}
+# API field -> column (the field table), for the write fields stored on the practice row (`lieux` lives in
+# practice_place).
+_FIELDS = fields.WRITE_COLUMNS
 
 
 def etag(practice: Practice) -> str:
@@ -58,13 +58,8 @@ async def place_ids(session: AsyncSession, practice_id: uuid.UUID) -> list[uuid.
 
 
 def to_read(practice: Practice, places: list[PlaceRef]) -> PracticeRead:
-    api = {field: getattr(practice, column) for field, column in _FIELDS.items()}
-    return PracticeRead(
-        id=practice.id, slug=practice.slug, contenu_html=practice.content_html, lieux=places,
-        organisation=practice.organisation_id, statut=practice.status,
-        motif_moderation=practice.moderation_reason, publiee_le=practice.published_at,
-        cree_le=practice.created_at, maj_le=practice.updated_at, version=practice.version, **api,
-    )
+    api = {field: getattr(practice, column) for field, column in fields.DETAIL_COLUMNS.items()}
+    return PracticeRead(lieux=places, **api)
 
 
 def representation(practice: Practice, places: list[uuid.UUID]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from reseau_api.core.auth import AdminMember
 from reseau_api.core.db import SessionDep
-from reseau_api.core.openapi import problem_responses
+from reseau_api.core.openapi import BODY_ID, links, problem_responses
 from reseau_api.core.urls import public_url
 from reseau_api.webhooks import service
 from reseau_api.webhooks.models import WebhookSubscription
@@ -34,7 +34,9 @@ ValidWebhook = Annotated[WebhookSubscription, Depends(valid_webhook_id)]
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=WebhookCreated,
              summary="Register a webhook subscription",
-             responses=problem_responses(400, 401, 403, 413, 415, 422, 429))
+             responses={201: links({op: {"webhook_id": BODY_ID} for op in (
+                 "get_webhook", "update_webhook", "delete_webhook", "list_deliveries")}),
+                 **problem_responses(400, 401, 403, 413, 415, 422, 429)})
 async def create_webhook(data: WebhookCreate, session: SessionDep, admin: AdminMember,
                          response: Response) -> WebhookCreated:
     """Each change of public data matching `evenements` is POSTed to `url` as JSON
