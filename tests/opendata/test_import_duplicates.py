@@ -32,3 +32,23 @@ async def test_an_imported_possible_duplicate_waits_in_the_queue(
         (str(duplicate.id), "doublon", None)]  # written by the command line, yet in the queue
     assert [(d["id"], d["motifs"]) for d in queue["items"][0]["doublons_possibles"]] == [
         (str(serre.id), ["proximite"])]
+
+
+async def test_an_imported_identifier_another_published_place_holds(session: AsyncSession) -> None:
+    holder = await make_place(session, nom="Le Titulaire", identifiants={"siret": "73282932000074"})
+    header = "source_id;nom;statut;departement;commune;longitude;latitude;siret\n"
+    first = await run_import(session, (header + "b1;Le Relais;ouvert;81;Albi;2,148;43,929;\n").encode(), source="s")
+    assert first.rows[0].status == "accepted"
+    # The stored place given the holder's SIRET: the row is rejected, naming the column and the listing.
+    again = await run_import(session, (header + "b1;Le Relais;ouvert;81;Albi;2,148;43,929;73282932000074\n").encode(),
+                             source="s", partial=True)
+    assert [(r.field, r.message) for r in again.rows[0].reasons] == [("siret", (
+        "SIRET 73282932000074 is already the identifier of the published place 'Le Titulaire' "
+        f"(/v1/lieux/{holder.id}): two published places never share one."))]
+    # A new row with it: created pending, flagged, not published.
+    new = await run_import(session, (header + "b2;Autre;ouvert;12;Rodez;2,573;44,35;73282932000074\n").encode(),
+                           source="s")
+    created = await service.get(session, str(new.rows[0].place_id), published_only=False)
+    assert created is not None and (created.moderation, created.siret) == ("a_valider", "73282932000074")
+    warning = new.rows[0].warnings[0].message
+    assert warning.startswith(f"possible duplicate of 'Le Titulaire' (/v1/lieux/{holder.id}: siret)")
