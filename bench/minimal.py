@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl
 
 import asyncpg
 from sqlalchemy.engine import make_url
-from starlette.datastructures import URL
+from starlette.requests import Request
 
 from reseau_api.core.config import get_settings
 from reseau_api.core.db import server_settings
@@ -53,11 +53,16 @@ def _dsn() -> str:
     return url.render_as_string(hide_password=False)
 
 
+async def _no_reset(connection: asyncpg.Connection) -> None:
+    return None
+
+
 async def _start() -> None:
     global POOL
     settings = get_settings()
     size = int(os.environ.get("MINIMAL_POOL_SIZE", settings.db_pool_size))
-    POOL = await asyncpg.create_pool(_dsn(), min_size=size, max_size=size,
+    # Like the API's hot-read pool (core.db.create_read_pool): no reset query when a connection returns.
+    POOL = await asyncpg.create_pool(_dsn(), min_size=size, max_size=size, reset=_no_reset,
                                      server_settings=server_settings(settings.db_statement_timeout_ms, "bench-minimal"))
 
 
@@ -80,7 +85,7 @@ async def _places(scope: dict, query: dict[str, str], conn: asyncpg.Connection) 
     geojson = query.get("f") == "geojson"
     result = await queries.page(DirectSession(conn), filters, sort=queries.default_sort(filters),  # type: ignore[arg-type]
                                 limit=int(query.get("limit", 20)), cursor=query.get("curseur"), geojson=geojson)
-    link = next_url(URL(scope=scope), result.next_cursor) if result.next_cursor else None
+    link = next_url(Request(scope), result.next_cursor) if result.next_cursor else None
     headers = [(b"cache-control", LIST_CACHE)]
     headers += [(k.lower().encode(), v.encode()) for k, v in link_header(link).items()]
     next_json = json.dumps(link)

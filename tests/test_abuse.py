@@ -173,7 +173,11 @@ async def test_no_public_output_exposes_secrets_or_internal_fields(
         "services", "adresse", "code_postal", "commune", "code_insee", "departement", "position", "teletravail",
         "horaires", "email", "telephone", "site_web", "accessibilite", "images", "identifiants", "organisation",
         "moderation", "source", "cree_le", "maj_le", "version", "bonnes_pratiques",
+        # Freshness and temporary changes; provenance says a role and a source, never a key or who.
+        "verifie_le", "fraicheur", "fermetures", "ferme_temporairement", "fermeture_en_cours", "provenance",
     }
+    provenance = (await client.get(f"/v1/lieux/{place['id']}")).json()["provenance"]
+    assert {key for entry in provenance.values() for key in entry} == {"role", "source", "le"}
 
 
 ODD_NAMES = [

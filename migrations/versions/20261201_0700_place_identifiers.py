@@ -3,7 +3,7 @@ census), unique among published places; the possible duplicates found at creatio
 The census places get their census id in 0701 (data changes have their own revision).
 
 Revision ID: 0700
-Revises: 0500
+Revises: 0800
 Create Date: 2026-12-01 12:45:00
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0700'
-down_revision: str | None = '0500'
+down_revision: str | None = '0800'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -29,10 +29,10 @@ COLUMNS = {
 # then (docs/architecture.md, "How to add a public field"); 0701 re-captures every place.
 FEED_FUNCTION = """CREATE OR REPLACE FUNCTION place_public_json(p place) RETURNS jsonb LANGUAGE sql STABLE PARALLEL SAFE
 RETURN jsonb_build_object('id', p.id, 'slug', p.slug, 'nom', p.name, 'statut', p.status, 'types', p.types, 'services', p.services, 'adresse', p.address, 'code_postal', p.postcode, 'commune', p.commune, 'code_insee', p.insee_code, 'departement', p.department_code, 'position', CASE WHEN p.geom IS NULL THEN NULL ELSE
-        jsonb_build_object('lon', round(ST_X(p.geom)::numeric, 6), 'lat', round(ST_Y(p.geom)::numeric, 6)) END, 'teletravail', jsonb_build_object('postes', p.desks, 'bureaux_prives', p.private_offices, 'salles_reunion', p.meeting_rooms, 'prix_demi_journee', p.price_half_day::text, 'prix_journee', p.price_day::text, 'prix_mois', p.price_month::text, 'acces_24_7', p.access_24_7, 'reservation_url', p.booking_url, 'publics', p.audiences, 'debit_internet_mbps', p.bandwidth_mbps), 'horaires', p.opening_hours, 'telephone', p.phone, 'email', p.email, 'site_web', p.website, 'source', p.source, 'maj_le', p.updated_at, 'description', p.description, 'ouverture_prevue', p.opening_planned_date, 'projet', p.project_kind, 'mise_en_reseau', p.networking, 'accessibilite', p.accessibility, 'images', p.images, 'organisation', p.organisation_id, 'moderation', p.moderation, 'cree_le', p.created_at, 'version', p.version, 'identifiants', jsonb_build_object('siret', p.siret, 'rna', p.rna, 'osm', p.osm_id, 'acceslibre', p.acceslibre_id, 'data_inclusion', p.data_inclusion_id, 'recensement_2019', p.census_id))"""
-# The 0400 text, for the downgrade.
-PREVIOUS_FEED_FUNCTION = """CREATE OR REPLACE FUNCTION place_public_json(p place) RETURNS jsonb LANGUAGE sql STABLE
-    PARALLEL SAFE RETURN jsonb_build_object(
+        jsonb_build_object('lon', round(ST_X(p.geom)::numeric, 6), 'lat', round(ST_Y(p.geom)::numeric, 6)) END, 'teletravail', jsonb_build_object('postes', p.desks, 'bureaux_prives', p.private_offices, 'salles_reunion', p.meeting_rooms, 'prix_demi_journee', p.price_half_day::text, 'prix_journee', p.price_day::text, 'prix_mois', p.price_month::text, 'acces_24_7', p.access_24_7, 'reservation_url', p.booking_url, 'publics', p.audiences, 'debit_internet_mbps', p.bandwidth_mbps), 'horaires', p.opening_hours, 'telephone', p.phone, 'email', p.email, 'site_web', p.website, 'source', p.source, 'maj_le', p.updated_at, 'description', p.description, 'ouverture_prevue', p.opening_planned_date, 'projet', p.project_kind, 'mise_en_reseau', p.networking, 'accessibilite', p.accessibility, 'images', p.images, 'organisation', p.organisation_id, 'moderation', p.moderation, 'cree_le', p.created_at, 'version', p.version, 'verifie_le', p.verified_at, 'fermetures', p.closures, 'provenance', p.provenance, 'identifiants', jsonb_build_object('siret', p.siret, 'rna', p.rna, 'osm', p.osm_id, 'acceslibre', p.acceslibre_id, 'data_inclusion', p.data_inclusion_id, 'recensement_2019', p.census_id))"""
+# The previous text (0601), for the downgrade.
+PREVIOUS_FEED_FUNCTION = """CREATE OR REPLACE FUNCTION place_public_json(p place) RETURNS jsonb LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN jsonb_build_object(
         'id', p.id, 'slug', p.slug, 'nom', p.name, 'description', p.description, 'statut', p.status,
         'ouverture_prevue', p.opening_planned_date, 'projet', p.project_kind, 'mise_en_reseau', p.networking,
         'types', p.types, 'services', p.services, 'adresse', p.address, 'code_postal', p.postcode,
@@ -41,6 +41,7 @@ PREVIOUS_FEED_FUNCTION = """CREATE OR REPLACE FUNCTION place_public_json(p place
             'lon', round(ST_X(p.geom)::numeric, 6), 'lat', round(ST_Y(p.geom)::numeric, 6)) END,
         'teletravail', jsonb_build_object(
             'postes', p.desks, 'bureaux_prives', p.private_offices, 'salles_reunion', p.meeting_rooms,
+            -- decimal euros as strings ("15.00"), as the detail writes them
             'prix_demi_journee', p.price_half_day::text, 'prix_journee', p.price_day::text,
             'prix_mois', p.price_month::text,
             'reservation_url', p.booking_url, 'acces_24_7', p.access_24_7, 'publics', p.audiences,
@@ -48,7 +49,7 @@ PREVIOUS_FEED_FUNCTION = """CREATE OR REPLACE FUNCTION place_public_json(p place
         'horaires', p.opening_hours, 'email', p.email, 'telephone', p.phone, 'site_web', p.website,
         'accessibilite', p.accessibility, 'images', p.images, 'organisation', p.organisation_id,
         'moderation', p.moderation, 'source', p.source, 'cree_le', p.created_at, 'maj_le', p.updated_at,
-        'version', p.version)"""
+        'version', p.version{extra})"""
 
 
 def upgrade() -> None:

@@ -12,15 +12,18 @@ from reseau_api.api import api_router
 from reseau_api.core import db
 from reseau_api.core.config import get_settings
 from reseau_api.core.errors import PROBLEM_TYPES, NotFound, install_error_handlers, refuse_shadowed_methods
+from reseau_api.core.hot import HotReads, close_read_pool
 from reseau_api.core.limits import RequestGuardMiddleware
 from reseau_api.core.middleware import HttpMiddleware
 from reseau_api.core.observability import ObservabilityMiddleware, configure_logging, metrics_endpoint
 from reseau_api.core.openapi import install_openapi
+from reseau_api.geo import hot as geo_hot
 from reseau_api.geo.router import root_router as geo_root_router
 from reseau_api.health.router import router as health_router
 from reseau_api.home.router import router as home_router
 from reseau_api.memberspace.router import router as memberspace_router
 from reseau_api.pages.router import router as pages_router
+from reseau_api.places import hot as places_hot
 
 DESCRIPTION = """\
 Open directory API of the **Occitanie tiers-lieux network**: coworking spaces, fablabs, shared
@@ -39,12 +42,14 @@ async def lifespan(_: FastAPI) -> AsyncIterator[None]:
     gc.collect()
     gc.freeze()
     yield
+    await close_read_pool()
     await db.engine.dispose()
     if db.read_engine is not db.engine:
         await db.read_engine.dispose()
 
 
-def create_app() -> FastAPI:
+def create_app(*, hot_reads: bool = True) -> FastAPI:
+    """The app; `hot_reads=False` leaves every request to the routes (tests compare both paths)."""
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
     app = FastAPI(
@@ -69,6 +74,10 @@ def create_app() -> FastAPI:
         "/problemes/{slug}", problem_type_page, methods=["GET"], include_in_schema=False,
         response_class=HTMLResponse,
     )
+    # Innermost: the hot public reads (lists, tiles, OGC items) on a plain asyncpg pool; any request it
+    # does not judge valid goes on to the routes unchanged (core/hot.py).
+    if hot_reads:
+        app.add_middleware(HotReads, routes=[*places_hot.ROUTES, *geo_hot.ROUTES], fastapi_app=app)
     app.add_middleware(
         RequestGuardMiddleware, max_body_bytes=settings.max_body_bytes,
         large_bodies={"/v1/imports": get_settings().import_max_bytes},

@@ -1,11 +1,14 @@
 """The change feed through the API's write paths, in the test's transaction: what appears, with which
 representation and fields, tombstones, drafts never, practices following their places, 410, 304."""
 
+from datetime import datetime
+
 import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reseau_api.places.fields import CLOCK_FIELDS
 from tests.members.factories import auth, make_key, make_organisation, patch_place, post_place, tag
 
 PROBLEM = "application/problem+json"
@@ -67,7 +70,8 @@ async def test_a_place_published_edited_archived_and_republished(
     assert edit["donnees"]["nom"] == "Le Hangar" and edit["donnees"]["teletravail"]["postes"] == 3
     assert tombstone["donnees"] is None and tombstone["champs"] == []
     # The representation is the detail's (without the practices, which their own entries carry).
-    assert set(back["donnees"]) == set(detail) - {"bonnes_pratiques"}
+    # The feed carries the stored fields; those the clock decides (fraicheur…) are the reader's to compute.
+    assert set(back["donnees"]) == set(detail) - {"bonnes_pratiques", *CLOCK_FIELDS}
     for field in ("id", "slug", "nom", "statut", "types", "services", "departement", "teletravail", "version",
                   "moderation", "organisation", "horaires", "telephone", "site_web", "images", "position"):
         assert back["donnees"][field] == detail[field], field
@@ -211,3 +215,21 @@ async def test_a_cursor_from_the_future_is_400(client: httpx.AsyncClient) -> Non
     assert response.status_code == 400
     assert response.json()["errors"] == [
         {"in": "query", "name": "depuis", "detail": f"no change has this cursor yet (the last one is {end})"}]
+
+
+async def test_a_confirmation_is_a_modification_of_verifie_le_only(
+    client: httpx.AsyncClient, session: AsyncSession, admin: str,
+) -> None:
+    pid = (await post_place(client, admin, PUBLISH, nom="Le Relais Confirmé")).json()["id"]
+    await session.execute(text("UPDATE place SET verified_at = now() - interval '400 days' WHERE id = :id"),
+                          {"id": pid})
+    await commit_point(session)
+    start = await last_cursor(client)
+    confirmed = await client.post(f"/v1/lieux/{pid}/confirmation", headers=auth(admin, **{"If-Match": tag(pid, 1)}))
+    assert confirmed.status_code == 200, confirmed.text
+    await commit_point(session)
+    (item,) = await changes(client, start)
+    assert (item["action"], item["champs"]) == ("modification", ["verifie_le", "version"])
+    assert datetime.fromisoformat(item["donnees"]["verifie_le"]) == datetime.fromisoformat(
+        confirmed.json()["verifie_le"])
+    assert "fraicheur" not in item["donnees"]

@@ -12,6 +12,8 @@ from tests.geo.png import count_near
 
 READY = "document.body && document.body.dataset.pret === '1'"
 PLACE_ORANGE = (217, 72, 15)  # an open place (carte.js)
+# The census places were never verified (`a_verifier`): drawn at 45 % over the department fill.
+PLACE_FADED = tuple(round(f + (o - f) * 0.45) for o, f in zip(PLACE_ORANGE, (247, 249, 248), strict=True))
 GROUP_GREEN = (50, 121, 103)  # a group of places, 90% opaque over the department fill
 
 
@@ -38,7 +40,7 @@ async def test_the_map_draws_every_place_of_the_demo_data(server: ServedData, br
     assert browser.evaluate("document.getElementById('carte-etat').textContent") == \
         f"{len(positioned)} lieux dans cette vue"
     screenshot = browser.screenshot()
-    assert count_near(screenshot, PLACE_ORANGE) > 500
+    assert count_near(screenshot, PLACE_FADED) > 500
     assert count_near(screenshot, GROUP_GREEN, tolerance=20) > 500
 
 

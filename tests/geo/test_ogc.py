@@ -275,7 +275,7 @@ async def test_schema_and_queryables_are_json_schemas(client: httpx.AsyncClient)
     assert properties["maj_le"]["format"] == "date-time"
     queryables = (await client.get("/ogc/collections/lieux/queryables")).json()
     assert set(queryables["properties"]) == {"statut", "types", "services", "departement", "code_insee",
-                                              "teletravail"}
+                                              "teletravail", "fraicheur"}
     assert (await client.get("/ogc/collections/departements/queryables")).json()["properties"]["code"]
     assert (await client.get("/ogc/collections/lieux/schema?f=html")).status_code == 400
 

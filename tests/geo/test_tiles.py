@@ -46,7 +46,8 @@ async def test_a_high_zoom_tile_has_each_place_at_its_position(client: httpx.Asy
     assert capitole_feature["geometry"]["coordinates"] == pytest.approx(list(expected), abs=0.51)
     assert capitole_feature["properties"] == {
         "id": str(capitole), "slug": capitole_feature["properties"]["slug"], "nom": "Capitole",
-        "statut": "ouvert", "types": "coworking,fablab", "postes": 12}
+        "statut": "ouvert", "types": "coworking,fablab", "postes": 12, "fraicheur": "a_verifier",
+        "ferme_temporairement": False}  # inserted by SQL: never verified
     assert features["Jardin"]["properties"]["id"] == str(jardin)
     assert "postes" not in features["Jardin"]["properties"]
     assert features["Jardin"]["geometry"]["coordinates"] == pytest.approx(

@@ -43,7 +43,9 @@ def _content(source: Path | bytes) -> tuple[bytes, str]:
 def comparable(place: Place) -> dict[str, Any]:
     """A stored place as the write fields it was made from (PlaceWrite's names), plus its identity."""
     read = to_read(place).model_dump(mode="json")
-    for key in ("id", "slug", "organisation", "moderation", "cree_le", "maj_le", "version", "source"):
+    for key in ("id", "slug", "organisation", "moderation", "cree_le", "maj_le", "version", "source",
+                # server-managed freshness: an import neither verifies nor keeps who set a field before
+                "verifie_le", "fraicheur", "provenance", "ferme_temporairement", "fermeture_en_cours"):
         read.pop(key)
     return read
 

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.places.demo import CENSUS_SOURCE, load_census
@@ -142,3 +143,36 @@ async def test_the_census_after_the_demo_data_is_unchanged(session: AsyncSession
     report = await run_import(session, EXCERPT, mapping="cget-2019", partial=True)
     assert [r.status for r in report.rows if r.status != "rejected"] == ["unchanged"] * 21
     assert await place_count(session) == 165
+
+
+async def test_census_places_start_unverified_with_their_provenance(session: AsyncSession, client) -> None:
+    """The demo loader and the cget-2019 import agree: `a_verifier`, every census field from the census."""
+    def census_view(places: list) -> dict:
+        (perpignan,) = [p for p in places if p.source_id == "1038"]
+        return {"verified_at": perpignan.verified_at, "fields": set(perpignan.provenance),
+                "by": {(v["role"], v["source"]) for v in perpignan.provenance.values()}}
+
+    await run_import(session, EXCERPT, mapping="cget-2019", partial=True)
+    imported = census_view(await stored(session))
+    await session.execute(text("DELETE FROM place"))
+    await load_census(session, False)
+    loaded = census_view(await stored(session))
+    assert imported == loaded == {
+        "verified_at": None, "by": {("import", "recensement CGET 2019")},
+        "fields": {"nom", "statut", "adresse", "code_postal", "commune", "code_insee", "departement", "position",
+                   "site_web", "types", "mise_en_reseau"}}
+    demo = (await session.execute(text("SELECT id FROM place WHERE source_id = '1038'"))).scalar_one()
+    detail = (await client.get(f"/v1/lieux/{demo}")).json()
+    assert (detail["fraicheur"], detail["verifie_le"]) == ("a_verifier", None)
+    assert detail["provenance"]["nom"]["source"] == "recensement CGET 2019"
+    listed = (await client.get("/v1/lieux", params={"fraicheur": "a_jour"})).json()
+    assert listed["total"] == 0  # nothing of the census counts as verified
+
+
+async def test_an_import_without_a_mapping_names_its_source_or_file(session: AsyncSession) -> None:
+    lines = ("nom,statut,departement,longitude,latitude,source_id\r\n"
+             "Atelier importé,ouvert,31,1.44,43.6,a1\r\n").encode()
+    await run_import(session, lines, filename="partenaire.csv", source="Réseau partenaire")
+    (place,) = await stored(session)
+    assert {v["source"] for v in place.provenance.values()} == {"Réseau partenaire"}
+    assert place.verified_at is None  # an import does not verify

@@ -317,3 +317,27 @@ async def test_page_assets_are_served(client: httpx.AsyncClient) -> None:
     assert css.status_code == 200 and css.headers["content-type"] == "text/css; charset=utf-8"
     assert (await client.get("/pages/assets/pages.js")).headers["content-type"] == "text/javascript; charset=utf-8"
     assert (await client.get("/pages/assets/secret.txt")).status_code == 404
+
+
+async def test_a_place_page_says_closed_for_works_and_when_its_data_was_last_checked(
+    client: httpx.AsyncClient, session: AsyncSession,
+) -> None:
+    from datetime import datetime, timedelta
+
+    from reseau_api.shared.time import PARIS
+    today = datetime.now(PARIS).date()
+    closure = {"du": (today - timedelta(days=1)).isoformat(), "au": (today + timedelta(days=3)).isoformat(),
+               "motif": "Fermé pour travaux"}
+    place = await make_place(session, horaires="24/7", fermetures=[closure])
+    slug, place_id = place.slug, place.id
+    page = await client.get(f"/lieux/{slug}")
+    shown = Text(page.text).text
+    assert "Fermé temporairement jusqu'au" in shown and "(Fermé pour travaux)" in shown
+    assert "Ouvert maintenant" not in shown
+    assert "Informations à vérifier" not in shown  # made verified
+    # Only the freshness changes (same version): the page's ETag follows it.
+    await session.execute(text("UPDATE place SET verified_at = NULL WHERE id = :id"), {"id": place_id})
+    session.expire_all()
+    again = await client.get(f"/lieux/{slug}", headers={"If-None-Match": page.headers["etag"]})
+    assert again.status_code == 200
+    assert "Informations à vérifier : jamais vérifiées par le lieu." in Text(again.text).text

@@ -9,6 +9,8 @@
   const teleworkBox = document.getElementById("filtre-teletravail");
   const POINT_LAYERS = ["lieux-groupes", "lieux-points"];
   const REGION = [[-0.33, 42.33], [4.85, 45.05]];
+  const FADED = { a_verifier: 0.45, obsolete: 0.2 }; // circle opacity by `fraicheur`
+  const FRESHNESS = { a_verifier: "Informations à vérifier", obsolete: "Informations anciennes (plus d'un an)" };
 
   let filters = config.filters.slice(); // [name, value] pairs, validated by the server
   const selected = filters.filter(([name]) => name === "departement").map(([, value]) => value);
@@ -105,7 +107,11 @@
       filter: ["!", ["has", "point_count"]],
       paint: {
         "circle-color": ["match", ["get", "statut"], "ouvert", "#d9480f", "en_projet", "#f59f00", "#868e96"],
-        "circle-radius": 6, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5,
+        // Listings not confirmed lately fade (the tile says `fraicheur`); a temporary closure gets a grey ring.
+        "circle-opacity": ["match", ["get", "fraicheur"], "a_verifier", FADED.a_verifier, "obsolete", FADED.obsolete, 1],
+        "circle-stroke-opacity": ["match", ["get", "fraicheur"], "a_verifier", 0.6, "obsolete", 0.4, 1],
+        "circle-radius": 6, "circle-stroke-width": ["case", ["get", "ferme_temporairement"], 2.5, 1.5],
+        "circle-stroke-color": ["case", ["get", "ferme_temporairement"], "#495057", "#ffffff"],
       },
     });
     for (const layer of POINT_LAYERS) {
@@ -151,7 +157,15 @@
     } else {
       card.append(element("p", "Services : non renseignés"));
     }
+    if (place.fermeture_en_cours) {
+      const closure = place.fermeture_en_cours;
+      card.append(element("p", "Fermé temporairement jusqu'au " + closure.au + " : " + closure.motif, "carte-ferme"));
+    }
     if (place.horaires) card.append(element("p", "Horaires : " + place.horaires));
+    if (FRESHNESS[place.fraicheur]) {
+      card.append(element("p", FRESHNESS[place.fraicheur] + (place.verifie_le
+        ? " (vérifiées le " + place.verifie_le.slice(0, 10) + ")" : " (jamais vérifiées)"), "carte-fraicheur"));
+    }
     const links = element("p", undefined, "carte-liens");
     links.append(link(absolute("lieux/" + encodeURIComponent(place.slug)), "Fiche du lieu"), " · ",
       link(absolute("v1/lieux/" + encodeURIComponent(place.slug)), "JSON"));

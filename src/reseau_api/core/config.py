@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The repository's run-time files (alembic.ini, migrations/, web/): the checkout, or, in an installed wheel,
@@ -83,6 +83,17 @@ class Settings(BaseSettings):
     # A claimed delivery not recorded within this time (worker killed) is attempted again.
     webhook_lease_s: float = Field(default=60, ge=1)
     worker_poll_s: float = Field(default=5, gt=0)
+
+    # Freshness of listings (editorial/freshness.py): days since the last confirmation or edit after
+    # which a listing is `a_verifier`, then `obsolete`.
+    fraicheur_a_verifier_jours: int = Field(default=180, ge=1, le=3650)
+    fraicheur_obsolete_jours: int = Field(default=365, ge=2, le=7300)
+
+    @model_validator(mode="after")
+    def obsolete_after_check(self) -> "Settings":
+        if self.fraicheur_obsolete_jours <= self.fraicheur_a_verifier_jours:
+            raise ValueError("RESEAU_FRAICHEUR_OBSOLETE_JOURS must exceed RESEAU_FRAICHEUR_A_VERIFIER_JOURS")
+        return self
 
     @property
     def effective_database_url(self) -> str:

@@ -106,6 +106,33 @@ def _drop_dead_connections(engine: AsyncEngine) -> None:
 
 
 engine = make_engine(get_settings())
+
+
+async def _no_reset(connection: Any) -> None:
+    return None
+
+
+async def create_read_pool() -> Any:
+    """A plain asyncpg pool on the read database with the API's session settings (core/hot.py).
+
+    Sized like the SQLAlchemy pool (RESEAU_DB_POOL_SIZE), which the other routes keep using: a worker
+    may hold up to both. asyncpg replaces a connection it saw closed when it is next acquired.
+    No reset on release: asyncpg's default (advisory unlocks, CLOSE ALL, UNLISTEN, RESET ALL) is a round
+    trip per request, ~13 % of a list page's CPU; the hot reads are single autocommit SELECTs that leave
+    no session state behind (no SET, LISTEN, cursor, lock or open transaction).
+    """
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    settings = get_settings()
+    url = make_url(settings.effective_read_database_url if settings.database_read_url
+                   else settings.effective_database_url).set(drivername="postgresql")
+    return await asyncpg.create_pool(
+        url.render_as_string(hide_password=False), min_size=1, max_size=settings.db_pool_size,
+        timeout=settings.db_connect_timeout_s, reset=_no_reset,
+        server_settings=server_settings(
+            settings.db_statement_timeout_ms, "reseau-api-read" if settings.database_read_url else "reseau-api"),
+    )
 SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
 
 
@@ -162,7 +189,19 @@ ReadSessionDep = Annotated[
 ]
 
 
-async def raw_connection(session: AsyncSession) -> Any:
+class DirectConnection:
+    """An asyncpg connection where a query function takes a session (`raw_connection` unwraps it): how the
+    hot reads (core/hot.py) run the same query functions on their own pool, with no ORM session around."""
+
+    __slots__ = ("driver_connection",)
+
+    def __init__(self, connection: Any) -> None:
+        self.driver_connection = connection
+
+
+async def raw_connection(session: AsyncSession | DirectConnection) -> Any:
     """The asyncpg connection under a session, inside the same transaction, for the hottest reads."""
+    if isinstance(session, DirectConnection):
+        return session.driver_connection
     connection = await session.connection()
     return (await connection.get_raw_connection()).driver_connection

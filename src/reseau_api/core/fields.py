@@ -86,13 +86,26 @@ class Field:
     # Where it sits in the nested representation (detail, write schema, feed): ("teletravail", "postes").
     path: tuple[str, ...] = ()
     alias: str = "p"
+    # A field computed from other columns (`reads`), as SQL over any alias: what the tiles' position scan
+    # needs (its rows are aliased `r`). `clock`: its value changes with the clock alone (freshness, the
+    # closure of today), so it is never in the feed, whose representation is captured at commit.
+    template: Callable[[str], str] | None = None
+    reads: tuple[str, ...] = ()
+    clock: bool = False
 
     @property
     def expr(self) -> str:
+        return self.over(self.alias)
+
+    def over(self, alias: str) -> str:
+        """The value's SQL over the table aliased `alias`."""
+        if self.template is not None:
+            return self.template(alias)
         if self.sql is not None:
+            assert alias == self.alias, self.name
             return self.sql
         assert self.column is not None, self.name
-        return f"{self.alias}.{self.column}"
+        return f"{alias}.{self.column}"
 
     @property
     def key(self) -> tuple[str, ...]:

@@ -104,14 +104,15 @@ class ObservabilityMiddleware:
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             REQUESTS.labels(scope["method"], route, str(status)).inc()
             LATENCY.labels(scope["method"], route).observe(elapsed)
-            access_log.info(
-                '%s %s %s %.1fms id=%s', scope["method"], scope["path"], status, elapsed * 1000,
-                request_id,
-                extra={"fields": {
-                    "method": scope["method"], "path": scope["path"], "route": route,
-                    "status": status, "duration_ms": round(elapsed * 1000, 2), "request_id": request_id,
-                }},
-            )
+            if access_log.isEnabledFor(logging.INFO):  # the record and its fields cost even when dropped
+                access_log.info(
+                    '%s %s %s %.1fms id=%s', scope["method"], scope["path"], status, elapsed * 1000,
+                    request_id,
+                    extra={"fields": {
+                        "method": scope["method"], "path": scope["path"], "route": route,
+                        "status": status, "duration_ms": round(elapsed * 1000, 2), "request_id": request_id,
+                    }},
+                )
 
 
 def _request_id(scope: Scope) -> str:

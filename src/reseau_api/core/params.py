@@ -15,7 +15,7 @@ from reseau_api.core.errors import InvalidParameter
 _KNOWN: dict[int, frozenset[str]] = {}
 
 
-def _declared(route: Any) -> frozenset[str]:
+def declared(route: Any) -> frozenset[str]:
     known = _KNOWN.get(id(route))
     if known is None:
         names: set[str] = set()
@@ -37,7 +37,7 @@ async def reject_unknown_parameters(request: Request) -> None:
     route = request.scope.get("route")
     if route is None or not request.query_params:
         return
-    known = _declared(route)
+    known = declared(route)
     for name in request.query_params:
         if name not in known:
             raise InvalidParameter(name, "unknown parameter for this route (see the OpenAPI document)")

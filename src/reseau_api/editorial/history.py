@@ -50,6 +50,7 @@ async def record(
         actor_key_id=actor.key_id if actor else None,
         actor_organisation_id=actor.organisation_id if actor else None,
         actor_role=actor.role if actor else None, changes=changes, snapshot=snapshot,
+        provenance=obj.provenance,
     ))
     await session.flush()
 
@@ -70,7 +71,7 @@ async def ensure_baseline(session: AsyncSession, res: "Editable[Any]", obj: Any)
     session.add(res.revision(
         subject_id=obj.id, version=obj.version, action="creation", state=obj.state,
         reason=f"initial state ({source})" if source else "initial state",
-        changes={}, snapshot=await res.representation(session, obj),
+        changes={}, snapshot=await res.representation(session, obj), provenance=obj.provenance,
     ))
     await session.flush()
 

@@ -10,6 +10,11 @@ A resource declares itself by subclassing `Editable` (model, schemas, workflow, 
   are read-only until an admin publishes them again.
 - Every stored change bumps `version` and writes a revision; a change that changes nothing stores
   nothing. Use cases commit once; `store()` and `insert()` only flush (the import commits its file once).
+- Freshness and provenance: a creation, edit, restore or confirmation written with a key sets
+  `verified_at` (an import does not: its data is as fresh as its source); a confirmation changes no field
+  and not `updated_at`. Every field a change sets gets its provenance stamped (role `membre`/`admin`, or
+  `import` with the import's source, and the date); a restore brings back, for the fields it restores,
+  the provenance recorded with that version.
 """
 
 import uuid
@@ -17,7 +22,9 @@ from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import func, select
+from pydantic_core import to_jsonable_python
+from sqlalchemy import ARRAY, Text, func, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.core.auth import Member
@@ -86,6 +93,8 @@ class Editable(ABC, Generic[M]):
     state_column: ClassVar[str]
     revision_state_column: ClassVar[str]
     departments_sql: ClassVar[str]
+    # The record's own contact points (email, phone) as SQL on `r`, for the admins' chase list.
+    contact_sql: ClassVar[tuple[str, str]] = ("NULL::text", "NULL::text")
     # SQL of the records flagged for an admin's look, `(subject_id, flagged_at)`: while pending they are in
     # the queue (`doublon`) whoever wrote them, the import included. None: nothing flags this resource.
     flags_sql: ClassVar[str | None] = None
@@ -184,17 +193,43 @@ class RevisionNotFound(NotFound):
 
 # --- building blocks (flush only) ---
 
+# Actions that mean "someone with a key looked at this record and stands by it" (verified_at).
+VERIFYING = frozenset({"creation", "modification", "restauration", "confirmation"})
+
+
+def _role(actor: Member | None, source: str | None) -> str:
+    if source is not None:
+        return "import"
+    return actor.role if actor is not None else "admin"  # no key: the operators' command line
+
+
+def _stamp(res: Editable[Any], fields: list[str], actor: Member | None, source: str | None) -> Any:
+    """SQL: the record's provenance with `fields` stamped now (the statement's `now()`, as updated_at)."""
+    stamp = func.provenance_stamp(sql_cast(sorted(fields), ARRAY(Text)), _role(actor, source), source)
+    return res.model.provenance.op("||")(stamp)
+
+
+def _verifies(action: str, actor: Member | None, source: str | None) -> bool:
+    return action in VERIFYING and actor is not None and source is None
+
 
 async def insert(
     session: AsyncSession, res: Editable[M], data: Any, *, actor: Member | None, state: str,
-    organisation_id: uuid.UUID | None, reason: str | None = None, **columns: Any,
+    organisation_id: uuid.UUID | None, reason: str | None = None, imported_from: str | None = None,
+    **columns: Any,
 ) -> M:
     """Insert a record with its creation revision. A record the public will not see yet gets a slug
-    that says nothing about other hidden records (see slugs.py)."""
+    that says nothing about other hidden records (see slugs.py). `imported_from`: an import's source, for
+    the provenance of the fields it sets."""
     obj = res.new(data)
     obj.state, obj.organisation_id = state, organisation_id
     for column, value in columns.items():
         setattr(obj, column, value)
+    fields = list(history.creation_changes(cast(BaseModel, data).model_dump(mode="json")))
+    stamp = func.provenance_stamp(sql_cast(sorted(fields), ARRAY(Text)), _role(actor, imported_from), imported_from)
+    cast(Any, obj).provenance = stamp  # SQL, evaluated in the INSERT (the statement's now())
+    if _verifies("creation", actor, imported_from):
+        cast(Any, obj).verified_at = func.now()
     obj.slug = await slugs.allocate(session, res.model, res.slug_parts(data), public=res.workflow.is_public(state),
                                     fallback=res.slug_fallback)
     res.on_state(obj, state, None)
@@ -233,10 +268,13 @@ async def lock(
 async def store(
     session: AsyncSession, res: Editable[M], obj: M, *, actor: Member | None, action: str,
     data: Any = None, state: str | None = None, reason: str | None = None, state_reason: str | None = None,
-    always: bool = False, slug: str | None = None,
+    always: bool = False, slug: str | None = None, imported_from: str | None = None,
+    provenance: dict[str, Any] | None = None,
 ) -> M:
     """Apply validated content and/or a state to a locked record; new version + revision when something
-    changed (or `always`, for a decision that changes no field). Flushes."""
+    changed (or `always`, for a decision that changes no field). `imported_from`: an import's source (the
+    fields' provenance says `import`); `provenance`: the entries to give the changed fields instead of a
+    new stamp (a restore). Flushes."""
     if res.baseline:
         await history.ensure_baseline(session, res, obj)
     old, old_state = await res.representation(session, obj), obj.state
@@ -253,19 +291,35 @@ async def store(
     await session.flush()
     await session.refresh(obj)
     new = await res.representation(session, obj)
-    changes = history.diff(old, new)
+    content = history.diff(old, new)
+    changes = dict(content)
     if obj.state != old_state:
         changes[res.state_field] = [old_state, obj.state]
     changes.update(res.extra_changes(before, obj))
     if obj.slug != old_slug:
         changes["slug"] = [old_slug, obj.slug]
     if changes or always:
+        row = cast(Any, obj)  # SQL values below, which mapped attributes' types do not admit
         obj.version = obj.version + 1
-        cast(Any, obj).updated_at = func.now()  # SQL, which mapped attributes' types do not admit
+        if action != "confirmation":  # a confirmation says the data is still right: it is not an update
+            row.updated_at = func.now()
+        if _verifies(action, actor, imported_from):
+            row.verified_at = func.now()
+        if content and provenance is not None:
+            kept = {k: v for k, v in (row.provenance or {}).items() if k not in content}
+            row.provenance = {**kept, **{k: provenance[k] for k in content if k in provenance}}
+        elif content:
+            row.provenance = _stamp(res, list(content), actor, imported_from)
         await session.flush()
         await session.refresh(obj)
+        if action == "confirmation":
+            changes["verifie_le"] = [_iso(before.verified_at), _iso(row.verified_at)]
         await history.record(session, res, obj, new, action=action, actor=actor, changes=changes, reason=reason)
     return obj
+
+
+def _iso(moment: Any) -> Any:
+    return to_jsonable_python(moment)  # as the reads write it ("…Z")
 
 
 def _copy_extra(res: Editable[Any], obj: Any) -> Any:
@@ -340,6 +394,15 @@ async def moderate(
     return stored
 
 
+async def confirm(session: AsyncSession, res: Editable[M], obj: Any, *, actor: Member, if_match: IfMatch) -> M:
+    """The owner or an admin says the record is still accurate: `verified_at` becomes now, recorded as
+    a `confirmation` revision (new version, so the ETag changes); no field and not `updated_at` change."""
+    locked = await lock(session, res, obj, if_match)
+    stored = await store(session, res, locked, actor=actor, action="confirmation", always=True)
+    await session.commit()
+    return stored
+
+
 async def restore(
     session: AsyncSession, res: Editable[M], obj: Any, version: int, *, actor: Member, if_match: IfMatch,
 ) -> M:
@@ -351,7 +414,8 @@ async def restore(
     try:
         data = res.write_schema.model_validate(revision.snapshot)
         stored = await store(session, res, locked, actor=actor, action="restauration", data=data,
-                             reason=f"restauration de la version {version}")
+                             reason=f"restauration de la version {version}",
+                             provenance=revision.provenance)
     except ValidationError as exc:
         fields = ", ".join(".".join(str(p) for p in e["loc"]) or "/" for e in exc.errors())
         raise Conflict(f"Version {version} no longer passes today's rules ({fields}).") from exc

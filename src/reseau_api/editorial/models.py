@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, DateTime, ForeignKey, Identity, Integer, Stri
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-ACTIONS = ("creation", "modification", "moderation", "archivage", "restauration")
+ACTIONS = ("creation", "modification", "moderation", "archivage", "restauration", "confirmation")
 ACTION_CHECK = f"action IN ({', '.join(repr(a) for a in ACTIONS)})"
 
 
@@ -21,6 +21,11 @@ class Versioned:
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    # Freshness (editorial/freshness.py): when the owner or an admin last said the record is accurate
+    # (a confirmation or an edit by a key; NULL: never, e.g. loaded from the census), distinct from
+    # `updated_at`. `provenance`: {field: {"role", "source", "le"}}, who set each public field last.
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    provenance: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'"))
 
 
 class Revision:
@@ -39,3 +44,5 @@ class Revision:
     reason: Mapped[str | None] = mapped_column(Text)
     changes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'"))
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # The record's field provenance after this version: restore brings a field back with it.
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

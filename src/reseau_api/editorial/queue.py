@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from reseau_api.editorial.kernel import Editable
 
 REVIEWED = "(a.actor_role = 'admin' OR a.actor_key_id IS NULL)"
+# A member's confirmation changes no field: nothing to review.
+CHANGED = "{a}.action <> 'confirmation'"
 COUNT_LIMIT = 10_000
 
 
@@ -35,7 +37,8 @@ def _reviewed_version(res: "Editable[Any]", subject: str) -> str:
 def _awaiting(res: "Editable[Any]", subject: str) -> str:
     """SQL: the record has member revisions newer than its last reviewed one."""
     return (f"EXISTS (SELECT 1 FROM {res.revision_table} m WHERE m.{res.revision_fk} = {subject} "
-            f"AND m.actor_role = 'membre' AND m.version > coalesce({_reviewed_version(res, subject)}, 0))")
+            f"AND m.actor_role = 'membre' AND {CHANGED.format(a='m')} "
+            f"AND m.version > coalesce({_reviewed_version(res, subject)}, 0))")
 
 
 async def awaiting_review(session: AsyncSession, res: "Editable[Any]", subject_id: uuid.UUID) -> bool:
@@ -48,7 +51,8 @@ def _candidates(res: "Editable[Any]") -> str:
     wf = res.workflow
     marked = f"""
         SELECT {res.revision_fk} AS subject_id, max(version) AS last_member, NULL::timestamptz AS flagged_at
-        FROM {res.revision_table} WHERE actor_role = 'membre' GROUP BY {res.revision_fk}"""
+        FROM {res.revision_table} WHERE actor_role = 'membre' AND {CHANGED.format(a=res.revision_table)}
+        GROUP BY {res.revision_fk}"""
     if res.flags_sql:  # records flagged for a look (possible duplicates) join those members changed
         marked = f"""
         SELECT subject_id, max(last_member) AS last_member, max(flagged_at) AS flagged_at

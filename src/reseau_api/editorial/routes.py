@@ -22,10 +22,10 @@ from reseau_api.core.errors import Forbidden, InvalidParameter
 from reseau_api.core.openapi import BODY_ID, IF_MATCH_ETAG, links, problem_responses
 from reseau_api.core.pagination import link_header, next_url
 from reseau_api.core.urls import public_url
-from reseau_api.editorial import history, kernel, queue
+from reseau_api.editorial import chase, history, kernel, queue
 from reseau_api.editorial.kernel import Editable
 from reseau_api.editorial.preconditions import IfMatch, if_match, merge_patch_body
-from reseau_api.editorial.schemas import ModerationDecision, OwnPage, QueuePage
+from reseau_api.editorial.schemas import ChasePage, ModerationDecision, OwnPage, QueuePage
 from reseau_api.shared.types import DepartmentCode
 
 IfMatchDep = Annotated[IfMatch, Depends(if_match)]
@@ -177,6 +177,24 @@ def editing_router(res: Editable[Any]) -> APIRouter:
         responses={200: {"headers": _ETAG_HEADER, **follow}, **problem_responses(*_WRITE_ERRORS)},
     )
 
+    async def confirm(
+        member: WriteMember, obj: Owned, precondition: IfMatchDep, session: SessionDep,  # type: ignore[valid-type]
+        response: Response,
+    ) -> Any:
+        return await answer(session, response,
+                            await kernel.confirm(session, res, obj, actor=member, if_match=precondition))
+
+    confirm.__doc__ = (
+        f"The owner (or an admin) confirms that the {noun} is still accurate, without changing it: "
+        "`verifie_le` becomes now and its `fraicheur` `a_jour`; no field and not `maj_le` change. Recorded in "
+        "the history as a `confirmation` (new version: send `If-Match`, missing → 428, stale → 412); not "
+        "queued for moderation. An archived record cannot be confirmed (409).")
+    router.add_api_route(
+        "/{id_or_slug}/confirmation", confirm, methods=["POST"], name=f"confirm_{res.name}", response_model=Read,
+        summary=f"Confirm that a {noun} is still accurate",
+        responses={200: {"headers": _ETAG_HEADER}, **problem_responses(*_WRITE_ERRORS)},
+    )
+
     async def list_revisions(
         obj: Owned, session: SessionDep, request: Request, response: Response,  # type: ignore[valid-type]
         limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 50,
@@ -257,6 +275,41 @@ def queue_router(resources: list[Editable[Any]]) -> APIRouter:
 
     router.add_api_route("/moderation", list_moderation_queue, methods=["GET"], response_model=QueuePage,
                          summary="Moderation queue (admins)", responses=problem_responses(400, 401, 403))
+    by_kind = {r.kind: r for r in resources}
+
+    async def list_records_to_chase(
+        member: AdminMember, session: SessionDep, request: Request,
+        objet: Annotated[Kind, Query(description="Kind of record")] = resources[0].kind,  # type: ignore[valid-type]
+        fraicheur: Annotated[list[Literal["a_verifier", "obsolete"]] | None, Query(
+            description="Freshness (repeatable: any of); default both", max_length=2)] = None,
+        departement: Annotated[list[DepartmentCode] | None, Query(
+            description="A place's department, or that of one of a practice's places (repeatable: any of)",
+            max_length=20)] = None,
+        limit: Annotated[int, Query(ge=1, le=1000, description="Page size")] = 100,
+        curseur: Annotated[str | None, Query(max_length=512, description="Opaque cursor from a `next` link")] = None,
+        f: Annotated[Literal["json", "csv"], Query(description="Output format")] = "json",
+    ) -> Any:
+        """Admins only. Published records whose owners should confirm them (`a_verifier`: never verified
+        or not within RESEAU_FRAICHEUR_A_VERIFIER_JOURS; `obsolete`: not within
+        RESEAU_FRAICHEUR_OBSOLETE_JOURS), never verified first, then the oldest verification, each with the
+        owning organisation's contact points and the record's own, for a reminder campaign. `f=csv`: the
+        same page as CSV (UTF-8 with BOM, formula-like cells neutralised); pages follow the `Link` header."""
+        items, total, capped, cursor = await chase.page(
+            session, by_kind[objet], statuses=list(fraicheur or []), departments=list(departement or []),
+            limit=limit, cursor=curseur)
+        link = next_url(request, cursor) if cursor else None
+        headers = {"Cache-Control": PRIVATE, **link_header(link)}
+        if f == "csv":
+            return Response(chase.csv_body(items), media_type="text/csv; charset=utf-8", headers={
+                **headers, "Content-Disposition": f'attachment; filename="a-relancer-{objet}.csv"'})
+        body = ChasePage.model_validate({"items": items, "total": total, "total_estime": capped, "next": link})
+        return Response(body.model_dump_json(), media_type="application/json", headers=headers)
+
+    router.add_api_route(
+        "/moderation/a-relancer", list_records_to_chase, methods=["GET"], response_model=ChasePage,
+        summary="Listings to chase for a confirmation (admins)",
+        responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+                   **problem_responses(400, 401, 403)})
     for res in resources:
         router.add_api_route(f"/moi{res.path}", _own_listing(res), methods=["GET"], response_model=OwnPage,
                              name=f"list_my_{res.name}s", summary=f"My organisation's {res.noun}s, in every state",

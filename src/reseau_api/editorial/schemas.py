@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, create_model, model_validator
 
 from reseau_api.core.validation import WriteModel
 
-RevisionAction = Literal["creation", "modification", "moderation", "archivage", "restauration"]
+RevisionAction = Literal["creation", "modification", "moderation", "archivage", "restauration", "confirmation"]
 
 
 def all_optional(model: type[BaseModel], name: str, doc: str, **overrides: Any) -> type[BaseModel]:
@@ -43,6 +43,15 @@ class ModerationDecision(WriteModel):
         if self.decision == "rejeter" and not self.motif:
             raise ValueError("a rejection needs a `motif`")
         return self
+
+
+class FieldProvenance(BaseModel):
+    """Who set a field's current value last, and when."""
+
+    role: Literal["membre", "admin", "import"] = Field(
+        description="`membre` (the owner), `admin` (the network's animators) or `import` (a file)")
+    source: str | None = Field(default=None, description="For an import: its source (e.g. `recensement CGET 2019`)")
+    le: datetime
 
 
 class RevisionAuthor(BaseModel):
@@ -130,6 +139,44 @@ class OwnItem(BaseModel):
 
 class OwnPage(BaseModel):
     items: list[OwnItem]
+    total: int = Field(description="Matching records (counted up to 10,000, see total_estime)")
+    total_estime: bool
+    next: str | None
+
+
+# --- The admins' chase list (GET /v1/moderation/a-relancer) ---
+
+
+class ChaseOrganisation(BaseModel):
+    id: UUID
+    nom: str
+    email: str | None
+    telephone: str | None
+
+
+class ChaseContact(BaseModel):
+    email: str | None = Field(description="The record's own email (places), else null")
+    telephone: str | None
+
+
+class ChaseItem(BaseModel):
+    """A published record to confirm: never verified, or verified longer ago than the threshold."""
+
+    objet: str = Field(description="`lieu` or `bonne_pratique`")
+    id: UUID
+    slug: str
+    titre: str
+    fraicheur: Literal["a_verifier", "obsolete", "a_jour"]
+    verifie_le: datetime | None = Field(description="Last confirmation or edit (null: never verified)")
+    maj_le: datetime
+    organisation: ChaseOrganisation | None = Field(description="The owner and its contact points (null: no owner)")
+    contact: ChaseContact
+    lien: str
+    confirmation: str = Field(description="Where the owner confirms it (POST with If-Match)")
+
+
+class ChasePage(BaseModel):
+    items: list[ChaseItem]
     total: int = Field(description="Matching records (counted up to 10,000, see total_estime)")
     total_estime: bool
     next: str | None

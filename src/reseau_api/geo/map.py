@@ -46,6 +46,8 @@ _PAGE = """<!doctype html>
   <ul class="carte-legende">
     <li><span class="pastille ouvert"></span>Lieu ouvert</li>
     <li><span class="pastille en_projet"></span>En projet</li>
+    <li><span class="pastille a_verifier"></span>Pâle : informations à vérifier</li>
+    <li><span class="pastille ferme_temporairement"></span>Cerclé : fermé temporairement</li>
     <li><span class="pastille groupe"></span>Plusieurs lieux (cliquer pour zoomer)</li>
   </ul>
   <a class="carte-membre" href="espace-membre" target="_blank" rel="noopener">Vous animez un lieu ? Espace membre</a>

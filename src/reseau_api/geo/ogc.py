@@ -8,8 +8,9 @@ parameters are a 400 (/req/core/query-param-unknown), `limit` above the maximum 
 maximum (/req/core/fc-limit-definition), `bbox` takes 4 or 6 numbers in CRS84 and may cross the antimeridian.
 Part 2: `crs` picks the output CRS and `bbox-crs` the bbox's, among CRS84 (stored), Lambert-93 (EPSG:2154,
 what French GIS users work in) and Web Mercator (EPSG:3857); the answer says which in `Content-Crs`.
-`numberMatched` is exact and given up to EXACT_COUNT_LIMIT (1,000) matches; above, it is left out (Part 1
-makes it optional; an estimate would break clients that page until they reach it).
+`numberMatched` is exact and given up to EXACT_COUNT_LIMIT (1,000) matches when the planner expects no more;
+otherwise it is left out (Part 1 makes it optional; an estimate would break clients that page until they
+reach it; counting a dense box exactly, even up to the cap, read every match).
 """
 
 import json
@@ -30,6 +31,7 @@ from reseau_api.core.errors import InvalidParameter, NotFound
 from reseau_api.core.geo import GeoJSONResponse
 from reseau_api.core.pagination import decode_cursor, encode_cursor
 from reseau_api.core.urls import base_url
+from reseau_api.editorial.freshness import FRESHNESS
 from reseau_api.geo import ogc_html, ogc_openapi, queries
 from reseau_api.places import vocabulary as vocab
 from reseau_api.places.filters import PlaceFilters
@@ -91,6 +93,7 @@ COLLECTIONS = {
             "departement": "Department code (comma-separated: any of)",
             "code_insee": "INSEE commune code (comma-separated: any of)",
             "teletravail": "true: at least one desk for telework (postes >= 1); false: none",
+            "fraicheur": "Freshness: a_jour, a_verifier, obsolete (comma-separated: any of)",
         },
     ),
     "departements": Collection(
@@ -258,6 +261,7 @@ def place_filters(request: Request) -> PlaceFilters:
         departements=_codes(request, "departement", get_settings().region_departements),
         insee_codes=_codes(request, "code_insee", pattern=INSEE_CODE),
         telework=None if telework is None else telework == "true",
+        freshness_in=_codes(request, "fraicheur", list(FRESHNESS)),
     )
 
 

@@ -120,8 +120,9 @@ def definition(server: str, collections: dict[str, "Collection"], max_limit: int
             "summary": f"Features of {cid}", "operationId": f"getFeatures_{cid}", "tags": [collection.title],
             "description": (f"{collection.description} Pages of `limit` features (default {default_limit}, maximum "
                             f"{max_limit}: a larger value is served as {max_limit}); follow the `next` link. "
-                            "`numberMatched` is exact, and given only when it is at most 1,000 (above, it is "
-                            "left out: counting further would cost every page). `crs` gives the geometries "
+                            "`numberMatched` is exact, and given only when it is at most 1,000 and the planner "
+                            "expects no more (otherwise it is left out: counting would read every match). "
+                            "`crs` gives the geometries "
                             "in Lambert-93 or Web Mercator (`Content-Crs` names the CRS served)."),
             "parameters": [_ref("parameters", n)
                            for n in ("f", "bbox", "bbox-crs", "crs", "datetime", "limit", "curseur")]

@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.core.config import get_settings
 from reseau_api.core.db import raw_connection
+from reseau_api.core.fields import Field
 from reseau_api.core.sql import Params
 from reseau_api.places import fields as place_fields
 from reseau_api.places.filters import PlaceFilters
-from reseau_api.places.queries import EXACT_COUNT_LIMIT
+from reseau_api.places.queries import EXACT_COUNT_LIMIT, planner_rows
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 
 # ---------------------------------------------------------------------------------------------------
@@ -84,6 +85,10 @@ def _department_feature(srid: int) -> str:
 
 
 async def _count(raw: Any, table: str, where: str, values: list[Any]) -> int | None:
+    """The exact count up to EXACT_COUNT_LIMIT, else None; not even tried when the planner expects more
+    (counting up to the cap reads every candidate of a dense box: it grew with the directory)."""
+    if await planner_rows(raw, f"{table} WHERE {where}", values) > EXACT_COUNT_LIMIT:
+        return None
     total = await raw.fetchval(
         f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT {EXACT_COUNT_LIMIT + 1}) AS c", *values)
     return None if total > EXACT_COUNT_LIMIT else int(total)
@@ -114,7 +119,8 @@ async def place_features(
            f"ORDER BY p.id LIMIT {p(limit + 1, 'int')}")
     raw = await raw_connection(session)
     rows = await raw.fetch(sql, *p.values)
-    matched = await _count(raw, "place p", where, count_values)
+    complete = after is None and len(rows) <= limit  # the first page holds every match: that is the count
+    matched = len(rows) if complete else await _count(raw, "place p", where, count_values)
     next_key = str(rows[limit - 1]["id"]) if len(rows) > limit else None
     return FeaturePage([r["body"] for r in rows[:limit]], matched, next_key)
 
@@ -201,11 +207,18 @@ def _point(x: str, y: str) -> str:
 
 
 # The tiles' attributes (places.fields, Out.TILE): stored columns, read by the position scan, then written.
-_TILE_COLUMNS = ", ".join(f"p.{f.column}" for f in place_fields.TILE_FIELDS)
+_TILE_COLUMNS = ", ".join(dict.fromkeys(
+    f"p.{c}" for f in place_fields.TILE_FIELDS for c in ((f.column,) if f.column else f.reads)))
+
+
+def _tile_value(f: Field, a: str) -> str:
+    # A lone place of a low-zoom grid is read back by a LEFT JOIN: a group has no row, so no computed value.
+    value = f.kind.tile(f.over(a))
+    return value if f.template is None else f"CASE WHEN {a}.id IS NOT NULL THEN {value} END"
 
 
 def _properties(a: str) -> str:
-    return ", ".join(f"{f.kind.tile(f'{a}.{f.column}')} AS {f.name}" for f in place_fields.TILE_FIELDS)
+    return ", ".join(f"{_tile_value(f, a)} AS {f.name}" for f in place_fields.TILE_FIELDS)
 
 
 _PROPERTIES = {a: _properties(a) for a in ("p", "r")}  # over the place row, or over the position scan
@@ -245,8 +258,46 @@ def _tile_sql(z: int, where: str) -> str:
             WHERE floor(c.cx / {per_tile}) = $2::int AND floor(c.cy / {per_tile}) = $3::int) AS t"""
 
 
+# Unfiltered clustered tiles read the place grid (migration 0800): per zoom-12 tile (one zoom-8 cell), the
+# count and position sums of its published places, kept exact by a trigger. A tile at zoom z <= 8 reads
+# the 16^(12-z) grid rows under it (256 at zoom 8), not its places: its cost does not grow with the
+# directory. $1: 8 - z (zoom-8 cell -> zoom-z cell), $2, $3: the tile, $4: 12 - z, $5: 2^(z-8) (units).
+# A lone place keeps its attributes: found in its zoom-12 tile by the spatial index.
+_Z12 = 2 ** 12
+
+
+def _z12_envelope(x: str, y: str) -> str:
+    def lat(row: str) -> str:
+        return f"degrees(atan(sinh(pi() * (1 - 2 * ({row})::float8 / {_Z12}))))"
+
+    return (f"ST_MakeEnvelope({x}::float8 / {_Z12} * 360 - 180 - 1e-9, {lat(f'{y} + 1')} - 1e-9, "
+            f"({x} + 1)::float8 / {_Z12} * 360 - 180 + 1e-9, {lat(y)} + 1e-9, 4326)")
+
+
+_GRID_TILE_SQL = f"""WITH cells AS MATERIALIZED (
+        SELECT g.x >> $1::int AS cx, g.y >> $1::int AS cy, sum(g.n) AS n,
+               sum(g.sx) / sum(g.n) * $5::float8 AS gx, sum(g.sy) / sum(g.n) * $5::float8 AS gy,
+               min(g.x) AS x12, min(g.y) AS y12
+        FROM place_grid g
+        WHERE g.x BETWEEN $2::int << $4::int AND (($2::int + 1) << $4::int) - 1
+          AND g.y BETWEEN $3::int << $4::int AND (($3::int + 1) << $4::int) - 1
+        GROUP BY 1, 2 HAVING sum(g.n) > 0)
+    SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
+        SELECT {_point("c.gx", "c.gy")} AS geom, CASE WHEN c.n > 1 THEN c.n END AS point_count,
+               {_properties("p")}
+        FROM cells c LEFT JOIN LATERAL (
+            SELECT p.* FROM place p, place_grid_position(p.geom) AS pos
+            WHERE c.n = 1 AND {PLACE_PUBLIC} AND p.geom && {_z12_envelope("c.x12", "c.y12")}
+              AND pos.x = c.x12 AND pos.y = c.y12
+            LIMIT 1) AS p ON TRUE) AS t"""
+
+
 async def tile(session: AsyncSession, filters: PlaceFilters, z: int, x: int, y: int) -> bytes:
     """The `lieux` layer of tile z/x/y (MVT 2.1): places above CLUSTER_MAX_ZOOM, grid clusters below."""
+    if z <= CLUSTER_MAX_ZOOM and filters == PlaceFilters():
+        raw = await raw_connection(session)
+        body = await raw.fetchval(_GRID_TILE_SQL, 8 - z, x, y, 12 - z, 2.0 ** (z - 8))
+        return bytes(body or b"")
     p = Params()
     p(float(2 ** z * TILE_EXTENT), "float8")  # $1: world size in tile units at this zoom
     p(x, "int")  # $2

@@ -46,6 +46,13 @@ class Provenance:
 
     actor: Member | None  # the admin key over HTTP, None for the command line
     reason: str  # "import <file> (sha256 <hex>)"
+    label: str | None = None  # the source in the fields' provenance (the mapping's `provenance`)
+    filename: str = ""
+
+    def source(self, row: PlaceInput) -> str:
+        """What the provenance of the fields a row sets names: the mapping's label, else the row's
+        `source`, else the file."""
+        return self.label or row.source or f"import {self.filename}"
 
 
 async def _lookup(session: AsyncSession, row: PlaceInput, known: dict[tuple[str, str], Place]) -> Place | None:
@@ -68,11 +75,12 @@ async def create(session: AsyncSession, data: PlaceWrite, row: PlaceInput, *, mo
                                          "moderation queue for an admin's decision"))
     place = await kernel.insert(session, PLACES, data, actor=provenance.actor, state=moderation,
                                 organisation_id=None, reason=provenance.reason,
-                                source=row.source, source_id=row.source_id)
+                                imported_from=provenance.source(row), source=row.source, source_id=row.source_id)
     return UpsertResult("accepted", place, warnings=warnings)
 
 
-async def update(session: AsyncSession, place: Place, data: PlaceWrite, *, provenance: Provenance) -> UpsertResult:
+async def update(session: AsyncSession, place: Place, data: PlaceWrite, row: PlaceInput, *,
+                 provenance: Provenance) -> UpsertResult:
     """Bring a stored place in line with `data` through the editorial kernel: row lock, new version and
     a revision naming the import, or nothing when nothing changed. Flushes; the import commits."""
     locked = await kernel.lock(session, PLACES, place, None, archived_ok=True)
@@ -81,7 +89,7 @@ async def update(session: AsyncSession, place: Place, data: PlaceWrite, *, prove
         data = data.model_copy(update={"position": Position.model_validate(before["position"])
                                        if before.get("position") else None})
     stored = await kernel.store(session, PLACES, locked, actor=provenance.actor, action="modification", data=data,
-                                reason=provenance.reason)
+                                reason=provenance.reason, imported_from=provenance.source(row))
     if stored.version == version:
         return UpsertResult("unchanged", stored)
     changes = history.diff(before, service.representation(stored))
@@ -138,7 +146,8 @@ async def run_import(
         mapping=mapping.name if mapping else None, partial=options.partial, dry_run=options.dry_run,
         warnings=list(parsed.warnings),
     )
-    provenance = Provenance(actor, f"import {filename} (sha256 {hashlib.sha256(content).hexdigest()})")
+    provenance = Provenance(actor, f"import {filename} (sha256 {hashlib.sha256(content).hexdigest()})",
+                            label=mapping.provenance if mapping else None, filename=filename)
     rows = _prepare(parsed, mapping, options, report)
     _reject_duplicates(rows)
     departments = set((await session.execute(select(Departement.code))).scalars())
@@ -256,7 +265,7 @@ async def _store(session: AsyncSession, row: PlaceInput, departments: set[str], 
         return result
     try:  # the kernel checks the position before it writes anything: a refusal leaves nothing to undo
         outcome = (await create(session, data, row, moderation=options.moderation, provenance=provenance)
-                   if place is None else await update(session, place, data, provenance=provenance))
+                   if place is None else await update(session, place, data, row, provenance=provenance))
     except PositionOutsideDepartment as exc:
         result.reasons = [Reason("longitude", exc.detail)]
         return result

@@ -33,7 +33,7 @@ from reseau_api.opendata.native import Reason
 
 SHIPPED = Path(__file__).resolve().parent / "mappings"
 TRANSFORMS = ("zfill5", "url", "upper", "lower")
-_KEYS = {"description", "source", "columns", "null_values", "transforms", "values", "constants",
+_KEYS = {"description", "source", "provenance", "columns", "null_values", "transforms", "values", "constants",
          "drop_invalid", "ignore"}
 
 
@@ -47,6 +47,7 @@ class Mapping:
     columns: dict[str, str]
     description: str = ""
     source: str | None = None
+    provenance: str | None = None  # short label of the source in the fields' provenance (default: `source`)
     null_values: dict[str, set[str]] = field(default_factory=dict)
     transforms: dict[str, list[str]] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -173,11 +174,13 @@ def parse(content: Any, *, name: str) -> Mapping:
         stray = set(keys) - native_names
         if stray:
             raise MappingError(f"{name}: {section} names unknown native column(s) {', '.join(sorted(stray))}")
-    source = content.get("source")
+    source, provenance = content.get("source"), content.get("provenance")
+    if provenance is not None and (not isinstance(provenance, str) or not 1 <= len(provenance) <= 200):
+        raise MappingError(f"{name}: `provenance` is a label of 1 to 200 characters")
     return Mapping(
         name=name, columns=columns, description=str(content.get("description", "")),
-        source=str(source) if source else None, null_values=null_values, transforms=transforms,
-        values=values, constants=constants, drop_invalid=drop_invalid, ignore=ignore,
+        source=str(source) if source else None, provenance=provenance or None, null_values=null_values,
+        transforms=transforms, values=values, constants=constants, drop_invalid=drop_invalid, ignore=ignore,
     )
 
 

@@ -7,6 +7,7 @@ of codes, a postcode whose leading zero was eaten. Whatever cannot be read is a 
 named by its column.
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,8 +23,8 @@ from reseau_api.places import vocabulary as vocab
 from reseau_api.places.schemas import PlaceWrite
 
 # Column -> what it holds: the write fields of the field table (places.fields), in CSV order.
-TEXT, CODE, LIST, CODE_LIST, URL_LIST, INT, DECIMAL, FLOAT, BOOL, DATE = (
-    "text", "code", "list", "code_list", "url_list", "int", "decimal", "float", "bool", "date")
+TEXT, CODE, LIST, CODE_LIST, URL_LIST, INT, DECIMAL, FLOAT, BOOL, DATE, CLOSURES = (
+    "text", "code", "list", "code_list", "url_list", "int", "decimal", "float", "bool", "date", "closures")
 WRITE_COLUMNS: dict[str, str] = {f.name: f.kind.importer for f in fields(place_fields.FIELDS, Out.WRITE)}
 IDENTITY_COLUMNS = ("source", "source_id", "id")
 # The native columns are the CSV export's: the write fields, the identity, and (ignored) server-managed ones.
@@ -205,6 +206,14 @@ def _convert(column: str, kind: str, value: Any, row: PlaceInput) -> Any:
         return _bool(value)
     if kind == DATE:
         return _date(value)
+    if kind == CLOSURES:  # `fermetures`: the JSON the CSV export writes (a list in GeoJSON)
+        try:
+            items = value if isinstance(value, list) else json.loads(str(value))
+        except ValueError:
+            raise ValueError('expected a JSON list of {"du", "au", "motif"} (as the export writes it)') from None
+        if not isinstance(items, list):
+            raise ValueError('expected a JSON list of {"du", "au", "motif"} (as the export writes it)')
+        return items
     raise AssertionError(kind)
 
 

@@ -4,7 +4,7 @@
 import hashlib
 import html
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import orjson
@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.ami import stats as ami_stats
 from reseau_api.ami.schemas import AmiFilters
+from reseau_api.editorial import freshness
 from reseau_api.members.models import Organisation
 from reseau_api.pages import hours, queries
-from reseau_api.pages.render import SITE_NAME, TEMPLATES_DIGEST, links
+from reseau_api.pages.render import SITE_NAME, TEMPLATES_DIGEST, date_fr, links
 from reseau_api.places import jsonld
 from reseau_api.places import queries as places_queries
 from reseau_api.places import service as places_service
@@ -61,16 +62,27 @@ async def place_page(session: AsyncSession, request: Request, place: Place, now:
     practices = await practices_queries.published_for_place(session, place.id)
     organisation = await session.get(Organisation, place.organisation_id) if place.organisation_id else None
     department_name = await territories.department_name(session, place.department_code)
-    state = hours.open_now(place.opening_hours, now)
+    day = now.astimezone(places_service.PARIS).date()
+    closure = places_service.closure_on(place.closures, day)
+    if closure is not None:  # a dated closure wins over the hours until its last day ends
+        last = datetime.fromisoformat(closure["au"]).date()
+        state = hours.OpenNow(False, f"Fermé temporairement jusqu'au {date_fr(last)} inclus ({closure['motif']})",
+                              datetime.combine(last + timedelta(days=1), time(), places_service.PARIS))
+    else:
+        state = hours.open_now(place.opening_hours, now)
+    status = freshness.status(place.verified_at, now)
+    closures = places_service.pending_closures(place.closures, day)
     base = links(request)["base"]
     # Everything the page shows that can change without the place's version: its practices (in the
-    # detail ETag), its organisation, the open-now line, the templates and the base URL.
+    # detail ETag), its organisation, the open-now line, freshness and closures shown, the templates and
+    # the base URL.
     tag = "|".join((places_service.detail_etag(place, practices), str(organisation and organisation.updated_at),
-                    state.text, TEMPLATES_DIGEST, base))
+                    state.text, status, repr(closures), TEMPLATES_DIGEST, base))
     etag = f'"{place.id}-v{place.version}-html-{hashlib.sha256(tag.encode()).hexdigest()[:16]}"'
     context = {
         "place": place, "department_name": department_name, "organisation": organisation,
         "practices": practices, "state": state, "weekly": hours.weekly(place.opening_hours),
+        "fraicheur": status, "closures": closures,
         "description": summary(place, department_name), "path": place_path(place),
         "position": (place.lon, place.lat) if place.lon is not None and place.lat is not None else None,
     }

@@ -19,6 +19,9 @@ from reseau_api.places.states import PlaceState
 
 CENSUS_FILE = Path(__file__).resolve().parents[1] / "data" / "tiers-lieux-occitanie-2019.csv"
 CENSUS_SOURCE = "Recensement national des tiers-lieux 2019 (CGET, mission coworking), Licence Ouverte 2.0"
+# Its label in the fields' provenance (also the cget-2019 import mapping's). The census places start
+# unverified (`fraicheur` a_verifier) until their owner or an admin confirms or edits them.
+CENSUS_PROVENANCE = "recensement CGET 2019"
 CENSUS_TYPES = {
     "Tiers lieux à dominante coworking": ["coworking"],
     "Tiers lieux à dominante fablab": ["fablab"],
@@ -69,6 +72,7 @@ async def load_census(session: AsyncSession, only_if_empty: bool) -> str:
                 data = PlaceWrite.model_validate(fields)
             except ValidationError:  # a census URL we cannot trust: keep the place, drop the link
                 data = PlaceWrite.model_validate({**fields, "site_web": None})
-            await service.create(session, data, moderation=PlaceState.PUBLIE, source=CENSUS_SOURCE, source_id=row["ID"])
+            await service.create(session, data, moderation=PlaceState.PUBLIE, source=CENSUS_SOURCE,
+                                 source_id=row["ID"], verified=False, provenance=CENSUS_PROVENANCE)
             loaded += 1
     return f"places: {loaded} loaded from the 2019 census"

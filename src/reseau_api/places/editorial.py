@@ -25,6 +25,7 @@ class Places(Editable[Place]):
     table, revision_table, revision_fk = "place", "place_revision", "place_id"
     title_column, state_column, revision_state_column = "name", "moderation", "moderation"
     departments_sql = "ARRAY[r.department_code::text]"
+    contact_sql = ("r.email::text", "r.phone::text")
     flags_sql = duplicates.FLAGS_SQL
 
     async def representation(self, session: AsyncSession, obj: Place) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import, CSV, GeoJSON export, OGC items and queryables, vector tiles. The SQL is 
 
 from reseau_api.core import fields as f
 from reseau_api.core.fields import Field, Out
+from reseau_api.editorial import freshness
 from reseau_api.places import vocabulary as vocab
 
 # Short names for the outputs, read across each row below (OGC items are G, OGC queryables Q).
@@ -25,6 +26,22 @@ def _o(*outputs: Out | set[Out]) -> frozenset[Out]:
 
 
 TELEWORK = "teletravail"
+
+
+def closed_today(a: str) -> str:
+    """SQL: one of the place's closures covers today (Europe/Paris); cheap for the usual empty list."""
+    return (f"({a}.closures <> '[]'::jsonb AND EXISTS (SELECT 1 FROM jsonb_array_elements({a}.closures) c "
+            "WHERE (c->>'du')::date <= (now() AT TIME ZONE 'Europe/Paris')::date "
+            "AND (c->>'au')::date >= (now() AT TIME ZONE 'Europe/Paris')::date))")
+
+
+def current_closure(a: str) -> str:
+    return (f"(SELECT c FROM jsonb_array_elements({a}.closures) c "
+            "WHERE (c->>'du')::date <= (now() AT TIME ZONE 'Europe/Paris')::date "
+            "AND (c->>'au')::date >= (now() AT TIME ZONE 'Europe/Paris')::date LIMIT 1)")
+
+
+CLOSURES = f.Kind({"type": "array", "items": {"type": "object"}}, "closures", csv=lambda e: f"{e}::text")
 IDENTIFIERS = "identifiants"
 POSITION_SQL = """CASE WHEN p.geom IS NULL THEN NULL ELSE json_build_object(
     'lon', round(ST_X(p.geom)::numeric, 6), 'lat', round(ST_Y(p.geom)::numeric, 6)) END"""
@@ -95,6 +112,21 @@ FIELDS: tuple[Field, ...] = (
     Field("cree_le", f.DATETIME, "Creation of the listing", _o(REPR), column="created_at"),
     Field("version", f.INTEGER, "Version (ETag `\"<id>-v<version>\"`)", _o(REPR), column="version"),
     Field("position", f.OBJECT, "WGS 84 position (lon, lat)", _o(S), sql=POSITION_SQL),
+    # Freshness and temporary changes (README "Freshness", "Temporary changes"). In the CSV (at its end) the
+    # stored values only: what the clock decides is left to the reader (the export is cached per data version).
+    Field("verifie_le", f.DATETIME, "Last confirmation or edit by its owner or an admin (null: never verified)",
+          _o(S, REPR, OPEN, G), column="verified_at"),
+    Field("fermetures", CLOSURES, "Dated closures [{du, au, motif}] (detail: those not ended yet)",
+          _o(REPR, W, OPEN), column="closures"),
+    Field("fraicheur", f.code_kind(freshness.FRESHNESS), "Freshness from verifie_le: a_jour, a_verifier, obsolete",
+          _o(S, D, G, Q, T), template=lambda a: freshness.status_sql(f"{a}.verified_at"), reads=("verified_at",),
+          clock=True),
+    Field("ferme_temporairement", f.BOOL, "A dated closure covers today", _o(S, D, G, T), template=closed_today,
+          reads=("closures",), clock=True),
+    Field("fermeture_en_cours", f.OBJECT, "The closure covering today, if any", _o(D), template=current_closure,
+          reads=("closures",), clock=True),
+    Field("provenance", f.OBJECT, "Per field: who set its current value last (role, source) and when",
+          _o(REPR), column="provenance"),
     # Ids in other registries (shared/identifiers.py): unique among published places, `?siret=`… filters.
     Field("siret", f.text_kind(pattern=r"^[0-9]{14}$"), "SIRET (INSEE establishment number)",
           _o(REPR, W, OPEN, G), column="siret", path=(IDENTIFIERS, "siret")),
@@ -136,6 +168,8 @@ FEED_FUNCTION = ("CREATE OR REPLACE FUNCTION place_public_json(p place) RETURNS 
 
 # Top-level detail fields stored in a column of their own (position and teletravail are nested).
 DETAIL_COLUMNS = {x.name: x.column for x in f.fields(FIELDS, D) if len(x.key) == 1 and x.column}
+# Detail fields the clock decides (computed at read time, never in the feed).
+CLOCK_FIELDS = [x.name for x in FIELDS if x.clock]
 WRITE_COLUMNS = {x.name: x.column for x in f.fields(FIELDS, W) if len(x.key) == 1 and x.column}
 TELEWORK_COLUMNS = {x.key[1]: x.column for x in f.fields(FIELDS, W) if x.key[0] == TELEWORK and x.column}
 IDENTIFIER_COLUMNS = {x.key[1]: x.column for x in f.fields(FIELDS, W) if x.key[0] == IDENTIFIERS and x.column}

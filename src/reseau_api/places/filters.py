@@ -6,6 +6,7 @@ with bound parameters; published places only.
 """
 
 import inspect
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from starlette.concurrency import run_in_threadpool
 from reseau_api.core.db import raw_connection
 from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.sql import Params
+from reseau_api.editorial import freshness
+from reseau_api.editorial.freshness import Freshness
 from reseau_api.places import service
 from reseau_api.places.schemas import DepartmentCode, PlaceType, Service, Status
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
@@ -68,6 +71,7 @@ class PlaceFilters:
     open_at: datetime | None = None
     bbox: BBox | None = None
     near: Near | None = None
+    freshness_in: list[str] = field(default_factory=list)  # `fraicheur`: ranges on verified_at
     # Resolved from open_at by `resolve_open_at`: the ids open at that moment.
     open_ids: list[UUID] | None = None
     # Identifiers in other registries, by column: `?siret=…` finds the published place that holds it.
@@ -112,6 +116,8 @@ class PlaceFilters:
             where.append(f"{p(self.q_normalised, 'text')} <% {a}.search_text")
         elif self.q:
             where.append(f"{a}.search_vector @@ {self.tsquery(p)}")
+        if self.freshness_in:
+            where.append(freshness.condition(f"{a}.verified_at", self.freshness_in))
         for column, value in self.identifiers.items():  # constants from IDENTIFIERS; each has its own index
             where.append(f"{a}.{column} = {p(value, 'text')}")
         if self.open_ids is not None:
@@ -195,7 +201,7 @@ async def resolve_open_at(session: AsyncSession, filters: PlaceFilters) -> Place
     conditions = filters.conditions(p)
     raw = await raw_connection(session)
     rows = await raw.fetch(
-        f"SELECT p.id, p.opening_hours FROM place p WHERE {' AND '.join(conditions)} "
+        f"SELECT p.id, p.opening_hours, p.closures FROM place p WHERE {' AND '.join(conditions)} "
         f"AND p.opening_hours IS NOT NULL LIMIT {MAX_OPEN_AT_CANDIDATES + 1}",
         *p.values,
     )
@@ -207,10 +213,15 @@ async def resolve_open_at(session: AsyncSession, filters: PlaceFilters) -> Place
 
 
 def _open_ids(rows: list[Any], moment: datetime) -> list[UUID]:
-    """The ids open at `moment`, each distinct expression evaluated once (many places share theirs)."""
+    """The ids open at `moment`, each distinct expression evaluated once (many places share theirs); a
+    place with a closure covering that day (Europe/Paris) is closed whatever its hours say."""
     verdicts: dict[str, bool | None] = {}
     open_ids = []
+    day = (moment.astimezone(service.PARIS) if moment.tzinfo else moment.replace(tzinfo=service.PARIS)).date()
     for row in rows:
+        closures = row["closures"]
+        if closures and service.closure_on(json.loads(closures) if isinstance(closures, str) else closures, day):
+            continue
         expression = row["opening_hours"]
         if expression not in verdicts:
             verdicts[expression] = service.is_open_at(expression, moment)
@@ -270,6 +281,10 @@ def place_filters(
     rayon: Annotated[int | None, Query(
         ge=1, le=MAX_RADIUS_M, description=f"Radius in metres around pres_de (default {DEFAULT_RADIUS_M}; "
                                            "only with pres_de)")] = None,
+    fraicheur: Annotated[list[Freshness] | None, Query(
+        description="Freshness from `verifie_le` (repeatable: any of): a_jour (confirmed or edited within "
+                    "RESEAU_FRAICHEUR_A_VERIFIER_JOURS, default 180 days), a_verifier, obsolete (not within "
+                    "RESEAU_FRAICHEUR_OBSOLETE_JOURS, default 365)", max_length=3)] = None,
     siret: Annotated[ids.Siret | None, Query(description="The place with this SIRET (14 digits, Luhn-checked)")]
     = None,
     rna: Annotated[ids.Rna | None, Query(description="The place with this RNA number (W and 9 digits)")] = None,
@@ -297,6 +312,7 @@ def place_filters(
         insee_codes=list(code_insee or []), services=list(services or []), telework=teletravail,
         desks_min=postes_min, price_day_max=prix_journee_max, open_at=open_at,
         bbox=parse_bbox(bbox), near=parse_near(pres_de, rayon or DEFAULT_RADIUS_M),
+        freshness_in=list(fraicheur or []),
         identifiers={column: value for column, value in (
             ("siret", siret), ("rna", rna), ("osm_id", osm), ("acceslibre_id", acceslibre),
             ("data_inclusion_id", data_inclusion), ("census_id", recensement_2019)) if value is not None},

@@ -3,6 +3,7 @@
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
@@ -12,6 +13,7 @@ from sqlalchemy import (
     Computed,
     Date,
     DateTime,
+    Double,
     Float,
     ForeignKey,
     Index,
@@ -23,7 +25,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, column_property, mapped_column, synonym
 
 from reseau_api.core.db import Base
@@ -67,6 +69,8 @@ class Place(Versioned, Base):
               postgresql_ops={"search_text": "gin_trgm_ops"}),
         Index("ix_place_sort_name_id", "sort_name", "id"),
         Index("ix_place_updated_at_id", "updated_at", "id"),
+        # Freshness filters are ranges on verified_at; the chase list walks it oldest (never verified) first.
+        Index("ix_place_verified_at_id", text("verified_at NULLS FIRST"), "id"),
         *(CheckConstraint(check, name=column) for column, check in IDENTIFIER_CHECKS.items()),
         *(Index(f"uq_place_{column}_public", column, unique=True,
                 postgresql_where=text(f"{PUBLIC} AND {column} IS NOT NULL"))
@@ -113,6 +117,8 @@ class Place(Versioned, Base):
     website: Mapped[str | None] = mapped_column(String(500))
     accessibility: Mapped[str | None] = mapped_column(Text)
     images: Mapped[list[str]] = mapped_column(ARRAY(String(500)), server_default=text("'{}'"))
+    # Dated closures (`fermetures`): [{"du": date, "au": date, "motif": text}], validated by PlaceWrite.
+    closures: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default=text("'[]'"))
 
     # Identifiers in other registries (see IDENTIFIER_CHECKS)
     siret: Mapped[str | None] = mapped_column(String(14))
@@ -135,6 +141,19 @@ class Place(Versioned, Base):
         Text, Computed("lower(f_unaccent(name || ' ' || coalesce(commune, '')))", persisted=True)
     )
     sort_name: Mapped[str] = mapped_column(Text, Computed("lower(f_unaccent(name))", persisted=True))
+
+
+class PlaceGrid(Base):
+    """Published places per zoom-12 tile, kept by a trigger on `place` (migration 0800), read by the
+    unfiltered clustered tiles (geo/queries.py): count and sums of positions in zoom-8 tile units."""
+
+    __tablename__ = "place_grid"
+
+    x: Mapped[int] = mapped_column(Integer, primary_key=True)
+    y: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, nullable=False)
+    sx: Mapped[float] = mapped_column(Double, nullable=False)
+    sy: Mapped[float] = mapped_column(Double, nullable=False)
 
 
 class PlaceRevision(Revision, Base):

@@ -39,7 +39,11 @@ itself, except `services`, where every listed service is required).
 `distance` from the centre of `bbox` when given (a map view fills from its middle, and a page reads only
 its own rows however dense the box), else `nom`. `tri=distance` measures from `pres_de`, else the `bbox` centre.
 **Pages**: `limit` items (default 20, max 200); follow `next` (or the `Link: rel="next"` header) to walk
-every match exactly once. `total` is exact up to 1,000, then an estimate (`total_estime: true`).
+every match exactly once. `total` is exact when the first page holds every match, or when PostgreSQL's
+planner expects at most 1,000 matches (then counted, up to 1,000); otherwise it is the planner's estimate,
+flagged `total_estime: true` (around `pres_de`, that of the circle's box times π/4). Counting a dense map
+box or a 20 km radius exactly would read every match. **Relevance** (`tri=pertinence`) ranks at most
+1,000 matching places (the first found): with more matches, refine `q` or walk them all with `tri=nom`.
 
 **Formats**: JSON by default; GeoJSON (RFC 7946, lon/lat, 6 decimals) with `f=geojson` or
 `Accept: application/geo+json`; CSV of the whole filtered set (no paging, UTF-8 with BOM) with `f=csv`,
@@ -140,7 +144,8 @@ async def get_place(
         raise PlaceNotFound(id_or_slug)
     linked_data = jsonld.wanted(request.headers.get("accept"))
     practices = [] if linked_data else await service.practices_of(session, place.id)
-    etag = jsonld.etag(place) if linked_data else service.detail_etag(place, practices)
+    read = service.to_read(place)
+    etag = jsonld.etag(place) if linked_data else service.detail_etag(place, practices, read)
     # Only published records may sit in shared caches; the others are for their owners' eyes.
     headers = {"ETag": etag, "Last-Modified": format_datetime(place.updated_at, usegmt=True),
                "Cache-Control": DETAIL_CACHE if PLACE_WORKFLOW.is_public(place.moderation) else PRIVATE_CACHE,
@@ -150,7 +155,6 @@ async def get_place(
     if linked_data:
         document = await jsonld.place_json_ld_text(session, request, place)
         return Response(document, media_type=jsonld.MEDIA_TYPE, headers=headers)
-    read = service.to_read(place)
     read.bonnes_pratiques = [PlacePracticeRef(id=r.id, slug=r.slug, titre=r.title) for r in practices]
     return Response(read.model_dump_json(), media_type="application/json", headers=headers)
 

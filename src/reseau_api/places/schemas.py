@@ -21,7 +21,8 @@ from pydantic import (
 )
 
 from reseau_api.core.validation import WriteModel
-from reseau_api.editorial.schemas import FieldChange, RevisionAction, RevisionAuthor, all_optional
+from reseau_api.editorial.freshness import Freshness
+from reseau_api.editorial.schemas import FieldChange, FieldProvenance, RevisionAction, RevisionAuthor, all_optional
 from reseau_api.places import vocabulary as vocab
 from reseau_api.shared.identifiers import Acceslibre, Census, DataInclusion, Osm, Rna, Siret
 from reseau_api.shared.types import DepartmentCode, Phone, WebUrl, unique_items
@@ -80,6 +81,35 @@ class Telework(BaseModel):
     debit_internet_mbps: Annotated[int, Field(ge=0, le=100000, strict=True)] | None = None
 
 
+MAX_CLOSURES = 20
+CLOSURE_YEARS = (2000, 2199)
+
+
+class Closure(BaseModel):
+    """A dated closure or notice ("fermé pour travaux"): closed from `du` to `au`, both days included
+    (Europe/Paris dates), whatever the opening hours say. Past closures no longer count nor show."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    du: date = Field(description="First closed day")
+    au: date = Field(description="Last closed day (on or after `du`)")
+    motif: str = Field(min_length=3, max_length=200, description="Reason shown to visitors",
+                       examples=["Fermé pour travaux"])
+
+    @model_validator(mode="after")
+    def dates_in_order(self) -> "Closure":
+        first, last = CLOSURE_YEARS
+        for name in ("du", "au"):
+            if not first <= getattr(self, name).year <= last:
+                raise ValueError(f"`{name}` must be within the years {first} to {last}")
+        if self.au < self.du:
+            raise ValueError("`au` must be on or after `du`")
+        return self
+
+
+def sorted_closures(value: list[Closure]) -> list[Closure]:
+    """Stored in date order, so that the same closures in another order are not a change."""
+    return sorted(value, key=lambda c: (c.du, c.au, c.motif))
 class Identifiers(BaseModel):
     """The place's ids in other registries. Each is unique among published places: a partner finds its
     record with `GET /v1/lieux?siret=…` (or `osm`, `rna`, `acceslibre`, `data_inclusion`, `recensement_2019`)."""
@@ -123,6 +153,9 @@ class PlaceWrite(WriteModel):
     site_web: WebUrl | None = None
     accessibilite: str | None = Field(default=None, max_length=2000)
     images: Annotated[list[WebUrl], AfterValidator(unique_items)] = Field(default_factory=list, max_length=10)
+    fermetures: Annotated[list[Closure], AfterValidator(sorted_closures)] = Field(
+        default_factory=list, max_length=MAX_CLOSURES,
+        description=f"Dated closures (at most {MAX_CLOSURES}): closed from `du` to `au` whatever `horaires` says")
     identifiants: Identifiers = Field(default_factory=Identifiers)
 
     @model_validator(mode="after")
@@ -151,6 +184,10 @@ class PlaceSummary(BaseModel):
     prix_journee: Decimal | None = Field(description="Day price in euros (teletravail.prix_journee)")
     site_web: str | None
     maj_le: datetime
+    verifie_le: datetime | None = Field(description="Last confirmation or edit by its owner or an admin "
+                                                    "(null: never, e.g. census places)")
+    fraicheur: Freshness = Field(description="a_jour, a_verifier or obsolete, from verifie_le (see README)")
+    ferme_temporairement: bool = Field(description="True while one of its `fermetures` covers today")
     distance_m: int | None = Field(default=None, description="Geodesic metres from pres_de, when given")
 
 
@@ -194,6 +231,16 @@ class PlaceRead(BaseModel):
     source: str | None
     cree_le: datetime
     maj_le: datetime
+    verifie_le: datetime | None = Field(description="Last confirmation (POST …/confirmation) or edit by its "
+                                                    "owner or an admin; null: never (census places)")
+    fraicheur: Freshness = Field(description="a_jour, a_verifier or obsolete, from verifie_le and the configured "
+                                             "thresholds (default 180 and 365 days)")
+    fermetures: list[Closure] = Field(description="Its closures that have not ended yet, in date order")
+    ferme_temporairement: bool = Field(description="True while one of its closures covers today")
+    fermeture_en_cours: Closure | None = Field(description="The closure covering today, if any")
+    provenance: dict[str, FieldProvenance] = Field(
+        description="Per field (history names: `teletravail.postes`…): who set its current value last "
+                    "(membre, admin, or import with its source) and when")
     version: int
     bonnes_pratiques: list[PlacePracticeRef] | None = Field(
         default=None, description="Its published good practices, newest first (at most 100); in GET only, "

@@ -5,6 +5,7 @@ write schema take their fields from this table (SQL over `practice b`). Add new 
 
 from reseau_api.core import fields as f
 from reseau_api.core.fields import Field, Out
+from reseau_api.editorial import freshness
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 from reseau_api.practices import vocabulary as vocab
 
@@ -46,6 +47,14 @@ FIELDS: tuple[Field, ...] = (
     Field("cree_le", f.DATETIME, "Creation", _o(D, FEED), column="created_at", alias="b"),
     Field("maj_le", f.DATETIME, "Last update", _o(S, D, FEED), column="updated_at", alias="b"),
     Field("version", f.INTEGER, "Version (ETag `\"<id>-v<version>\"`)", _o(D, FEED), column="version", alias="b"),
+    # Freshness (README "Freshness"): `fraicheur` is decided by the clock, never in the feed.
+    Field("verifie_le", f.DATETIME, "Last confirmation or edit by its owner or an admin", _o(S, D, FEED),
+          column="verified_at", alias="b"),
+    Field("fraicheur", f.code_kind(freshness.FRESHNESS), "Freshness from verifie_le", _o(S, D),
+          template=lambda a: freshness.status_sql(f"{a}.verified_at"), reads=("verified_at",), clock=True,
+          alias="b"),
+    Field("provenance", f.OBJECT, "Per field: who set its current value last and when", _o(D, FEED),
+          column="provenance", alias="b"),
 )
 
 SUMMARY_JSON = f.json_object(f.pairs(FIELDS, S))

@@ -36,6 +36,7 @@ class Practice(Versioned, Base):
         Index("ix_practice_themes", "themes", postgresql_using="gin"),
         Index("ix_practice_search_vector", "search_vector", postgresql_using="gin"),
         Index("ix_practice_status_published_at_id", "status", "published_at", "id"),
+        Index("ix_practice_verified_at_id", text("verified_at NULLS FIRST"), "id"),
     )
 
     slug: Mapped[str] = mapped_column(String(120), unique=True)

@@ -13,6 +13,7 @@ from reseau_api.core.db import raw_connection
 from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.pagination import decode_cursor, encode_cursor
 from reseau_api.core.sql import Params
+from reseau_api.editorial import freshness
 from reseau_api.places import service as places_service
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 from reseau_api.practices import fields
@@ -32,6 +33,7 @@ class PracticeFilters:
     departements: list[str] = field(default_factory=list)
     place: str | None = None  # UUID or slug
     organisation: uuid.UUID | None = None
+    freshness_in: list[str] = field(default_factory=list)  # `fraicheur`: ranges on verified_at
 
     @property
     def tsquery_text(self) -> str:
@@ -52,6 +54,8 @@ class PracticeFilters:
             where.append(f"b.themes && {p(self.themes, 'varchar[]')}")
         if self.organisation is not None:
             where.append(f"b.organisation_id = {p(self.organisation, 'uuid')}")
+        if self.freshness_in:
+            where.append(freshness.condition("b.verified_at", self.freshness_in))
         place_conditions = []
         if self.departements:
             place_conditions.append(f"pl.department_code = ANY({p(self.departements, 'text[]')})")

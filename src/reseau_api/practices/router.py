@@ -16,6 +16,7 @@ from reseau_api.core.http import not_modified
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
 from reseau_api.core.urls import absolute_url
+from reseau_api.editorial.freshness import Freshness
 from reseau_api.editorial.routes import editing_router
 from reseau_api.practices import feed, queries
 from reseau_api.practices import service as practices_service
@@ -50,9 +51,13 @@ def practice_filters(
     lieu: Annotated[str | None, Query(min_length=1, max_length=120, description="UUID or slug of one of its places")]
     = None,
     organisation: Annotated[uuid.UUID | None, Query(description="The author organisation's id")] = None,
+    fraicheur: Annotated[list[Freshness] | None, Query(
+        description="Freshness from `verifie_le` (repeatable: any of): a_jour, a_verifier, obsolete",
+        max_length=3)] = None,
 ) -> PracticeFilters:
     return PracticeFilters(q=q.strip() or None if q else None, themes=list(thematique or []),
-                           departements=list(departement or []), place=lieu, organisation=organisation)
+                           departements=list(departement or []), place=lieu, organisation=organisation,
+                           freshness_in=list(fraicheur or []))
 
 
 @router.get(
@@ -112,7 +117,7 @@ async def get_practice(
     (`contenu_html`), with `ETag` (`"<id>-v<version>"`, the one `If-Match` expects) and `Last-Modified`;
     `If-None-Match` → 304. With an API key, the owning organisation's members and admins also see drafts
     and archived practices; anyone else gets 404 for those."""
-    tag = practices_service.etag(practice)
+    tag = practices_service.detail_etag(practice)
     headers = {"ETag": tag, "Last-Modified": format_datetime(practice.updated_at, usegmt=True),
                "Cache-Control": PUBLIC_CACHE if PRACTICES.workflow.is_public(practice.status) else PRIVATE_CACHE}
     if not_modified(request, tag):

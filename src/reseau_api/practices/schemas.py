@@ -7,7 +7,15 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, Field
 
 from reseau_api.core.validation import WriteModel
-from reseau_api.editorial.schemas import FieldChange, ModerationDecision, RevisionAction, RevisionAuthor, all_optional
+from reseau_api.editorial.freshness import Freshness
+from reseau_api.editorial.schemas import (
+    FieldChange,
+    FieldProvenance,
+    ModerationDecision,
+    RevisionAction,
+    RevisionAuthor,
+    all_optional,
+)
 from reseau_api.practices import vocabulary as vocab
 from reseau_api.shared.types import WebUrl, unique_items
 
@@ -71,6 +79,8 @@ class PracticeSummary(BaseModel):
     organisation: UUID | None
     publiee_le: datetime | None
     maj_le: datetime
+    verifie_le: datetime | None = Field(description="Last confirmation or edit by its owner or an admin")
+    fraicheur: Freshness = Field(description="a_jour, a_verifier or obsolete, from verifie_le")
 
 
 class PracticeRead(BaseModel):
@@ -93,6 +103,11 @@ class PracticeRead(BaseModel):
     publiee_le: datetime | None
     cree_le: datetime
     maj_le: datetime
+    verifie_le: datetime | None = Field(description="Last confirmation (POST …/confirmation) or edit by its "
+                                                    "owner or an admin")
+    fraicheur: Freshness = Field(description="a_jour, a_verifier or obsolete, from verifie_le")
+    provenance: dict[str, FieldProvenance] = Field(
+        description="Per field: who set its current value last (membre, admin or import) and when")
     version: int
 
 

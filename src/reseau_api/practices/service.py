@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.core.auth import Member
-from reseau_api.editorial import slugs
+from reseau_api.editorial import freshness, slugs
 from reseau_api.places.models import Place
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 from reseau_api.practices import fields, rendering
@@ -27,6 +27,13 @@ _FIELDS = fields.WRITE_COLUMNS
 def etag(practice: Practice) -> str:
     """Strong ETag of a practice's representation: it changes exactly when `version` does."""
     return f'"{practice.id}-v{practice.version}"'
+
+
+def detail_etag(practice: Practice) -> str:
+    """The detail's ETag: `etag()`, plus the freshness when it is not `a_jour` (it changes with the clock
+    alone, so a cached detail must revalidate when a threshold passes). `IfMatch` drops the suffix."""
+    status = freshness.status(practice.verified_at)
+    return etag(practice) if status == "a_jour" else f'"{practice.id}-v{practice.version}.t-{status}"'
 
 
 async def get(session: AsyncSession, key: str) -> Practice | None:
@@ -59,6 +66,7 @@ async def place_ids(session: AsyncSession, practice_id: uuid.UUID) -> list[uuid.
 
 def to_read(practice: Practice, places: list[PlaceRef]) -> PracticeRead:
     api = {field: getattr(practice, column) for field, column in fields.DETAIL_COLUMNS.items()}
+    api["fraicheur"] = freshness.status(practice.verified_at)  # decided by the clock, not stored
     return PracticeRead(lieux=places, **api)
 
 
@@ -108,7 +116,8 @@ async def create(
     state = WORKFLOW.public if publish else WORKFLOW.pending
     practice = Practice(slug=await slugs.allocate(session, Practice, [data.titre], public=publish,
                                                   fallback="bonne-pratique"),
-                        organisation_id=organisation_id, status=state, published_at=func.now() if publish else None)
+                        organisation_id=organisation_id, status=state, published_at=func.now() if publish else None,
+                        verified_at=func.now())
     await apply(practice, data)
     session.add(practice)
     await session.flush()
