@@ -49,7 +49,8 @@ PREVIOUS_FEED_FUNCTION = """CREATE OR REPLACE FUNCTION place_public_json(p place
         'horaires', p.opening_hours, 'email', p.email, 'telephone', p.phone, 'site_web', p.website,
         'accessibilite', p.accessibility, 'images', p.images, 'organisation', p.organisation_id,
         'moderation', p.moderation, 'source', p.source, 'cree_le', p.created_at, 'maj_le', p.updated_at,
-        'version', p.version{extra})"""
+        'version', p.version,
+        'verifie_le', p.verified_at, 'fermetures', p.closures, 'provenance', p.provenance)"""
 
 
 def upgrade() -> None:
