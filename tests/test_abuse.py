@@ -171,8 +171,8 @@ async def test_no_public_output_exposes_secrets_or_internal_fields(
     assert public_place_fields == {
         "id", "slug", "nom", "description", "statut", "ouverture_prevue", "projet", "mise_en_reseau", "types",
         "services", "adresse", "code_postal", "commune", "code_insee", "departement", "position", "teletravail",
-        "horaires", "email", "telephone", "site_web", "accessibilite", "images", "organisation", "moderation",
-        "source", "cree_le", "maj_le", "version", "bonnes_pratiques",
+        "horaires", "email", "telephone", "site_web", "accessibilite", "images", "identifiants", "organisation",
+        "moderation", "source", "cree_le", "maj_le", "version", "bonnes_pratiques",
         # Freshness and temporary changes; provenance says a role and a source, never a key or who.
         "verifie_le", "fraicheur", "fermetures", "ferme_temporairement", "fermeture_en_cours", "provenance",
     }

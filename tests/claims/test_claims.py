@@ -193,7 +193,8 @@ async def test_pages_of_claims_follow_next(
     ids = []
     for n in range(3):
         key = await make_key(session, await make_organisation(session))
-        place = (await post_place(client, admin, "?publier=true", nom=f"Lieu {n}")).json()
+        place = (await post_place(client, admin, "?publier=true", nom=f"Lieu {n}",
+                                  position={"lon": 1.40 + n / 100, "lat": 43.6})).json()  # not duplicates
         ids.append((await claim(client, key, place["id"])).json()["id"])
         # One test transaction: now() does not move, so date the claims a minute apart.
         await session.execute(text("UPDATE place_claim SET created_at = now() - make_interval(mins => :n) "

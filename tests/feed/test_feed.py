@@ -163,7 +163,7 @@ async def test_an_empty_tail_is_cheap_to_poll(client: httpx.AsyncClient) -> None
 async def test_pages_link_to_the_next_one(client: httpx.AsyncClient, session: AsyncSession, admin: str) -> None:
     start = await last_cursor(client)
     for n in range(3):
-        await post_place(client, admin, PUBLISH, nom=f"Lieu {n}")
+        await post_place(client, admin, PUBLISH, nom=f"Lieu {n}", position={"lon": 1.40 + n / 100, "lat": 43.6})
         await commit_point(session)
     page = await client.get("/v1/changements", params={"depuis": start, "limit": 2})
     body = page.json()

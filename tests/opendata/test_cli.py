@@ -80,7 +80,8 @@ def test_import_then_export_then_reimport(cli_database: str, tmp_path: Path) -> 
     assert exported.returncode == 0, exported.stderr
     folder = tmp_path / "out"
     sums = dict(line.split("  ")[::-1] for line in (folder / "SHA256SUMS").read_text().splitlines())
-    assert set(sums) == {"lieux.csv", "lieux.geojson", "mediation-numerique.csv", "mediation-numerique.json"}
+    assert set(sums) == {"lieux.csv", "lieux.geojson", "mediation-numerique.csv", "mediation-numerique.json",
+                         "data-inclusion-structures.json", "data-inclusion-services.json"}
     for name, digest in sums.items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
     rows = list(csv.DictReader(io.StringIO((folder / "lieux.csv").read_text(encoding="utf-8-sig"))))

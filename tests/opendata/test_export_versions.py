@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import make_place
 
-FILES = ["lieux.csv", "lieux.geojson", "mediation-numerique.csv", "mediation-numerique.json"]
+FILES = ["lieux.csv", "lieux.geojson", "mediation-numerique.csv", "mediation-numerique.json",
+         "data-inclusion/structures.json", "data-inclusion/services.json"]
 
 
 async def rename_without_a_version_change(session: AsyncSession, name: str) -> None:

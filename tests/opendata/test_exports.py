@@ -28,6 +28,8 @@ FULL = {
     "horaires": "Mo-Fr 09:00-19:00; Sa 10:00-13:00; PH off", "email": "Contact@La-Melee.example",
     "telephone": "+33 5 61 00 00 00", "site_web": "https://la-melee.example",
     "accessibilite": "Rez-de-chaussée, ascenseur", "images": ["https://img.example/1.jpg", "https://img.example/2.jpg"],
+    "identifiants": {"siret": "73282932000074", "rna": "W313012345", "osm": "node/42", "acceslibre": "la-melee",
+                     "data_inclusion": "dora--4b9c3ad0", "recensement_2019": "14"},
 }
 
 

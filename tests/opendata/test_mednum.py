@@ -44,7 +44,8 @@ async def seed(session: AsyncSession) -> None:
                      departement="81", commune="Albi", code_insee="81004", code_postal="81000",
                      position={"lon": 2.148, "lat": 43.929}, telephone="05 63 00 00 00",
                      email="numerique@albi.example", horaires="Mo-Fr 09:00-17:00", site_web="https://albi.example",
-                     description="Accompagnement au numérique. " * 20)
+                     description="Accompagnement au numérique. " * 20,
+                     identifiants={"siret": "73282932000074", "acceslibre": "espace-numerique-albi"})
     await make_place(session, nom="Fablab de Foix", types=["fablab", "mediation_numerique"], adresse="2 rue X",
                      departement="09", commune="Foix", code_insee="09122", code_postal="09000",
                      position={"lon": 1.6053, "lat": 42.9639}, description="Un fablab.")
@@ -73,7 +74,10 @@ async def test_mediation_csv(client: httpx.AsyncClient, session: AsyncSession) -
     assert albi["services"] == "Maîtrise des outils numériques du quotidien|Accès internet et matériel informatique"
     assert foix["services"] == "Loisirs et créations numériques"
     assert (albi["pivot"], albi["telephone"], albi["courriels"], albi["typologie"]) == (
-        "00000000000000", "+33563000000", "numerique@albi.example", "TIERS_LIEUX|RFS")
+        "73282932000074", "+33563000000", "numerique@albi.example", "TIERS_LIEUX|RFS")
+    assert foix["pivot"] == "00000000000000"  # the schema's "unknown" when the place has no SIRET
+    assert albi["fiche_acces_libre"] == "https://acceslibre.beta.gouv.fr/app/81-albi/erp/espace-numerique-albi/"
+    assert foix["fiche_acces_libre"] == ""
     assert albi["dispositif_programmes_nationaux"] == "France Services"
     assert albi["modalites_acces"] == "Téléphoner|Contacter par mail" and foix["modalites_acces"] == ""
     assert (albi["latitude"], albi["longitude"], albi["itinerance"]) == ("43.929", "2.148", "Fixe")

@@ -187,3 +187,26 @@ async def test_json_ld_is_safe_to_paste_into_a_script_element(client: httpx.Asyn
     assert '"name":"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e \\u0026 \\u003c!--"' \
         in response.text.replace(", ", ",").replace(": ", ":")
     assert response.json()["name"] == HOSTILE and response.json()["description"] == "a > b & c"
+
+
+async def test_identifiers_in_other_registries_are_identifier_and_same_as(
+    client: httpx.AsyncClient, session: AsyncSession,
+) -> None:
+    """Issue #19: SIRET… as PropertyValues, the OpenStreetMap object and the acceslibre sheet as sameAs."""
+    place = await make_place(session, **FULL, identifiants={
+        "siret": "73282932000074", "osm": "node/42", "acceslibre": "la-melee", "recensement_2019": "14"})
+    document = (await client.get(f"/v1/lieux/{place.slug}", headers={"Accept": LD})).json()
+    assert validate(document) == []
+    assert document["identifier"] == [
+        str(place.id),
+        {"@type": "PropertyValue", "propertyID": "SIRET", "value": "73282932000074"},
+        {"@type": "PropertyValue", "propertyID": "OpenStreetMap", "value": "node/42"},
+        {"@type": "PropertyValue", "propertyID": "acceslibre", "value": "la-melee"},
+        {"@type": "PropertyValue", "propertyID": "recensement-tiers-lieux-2019", "value": "14"},
+    ]
+    assert document["sameAs"] == ["https://www.openstreetmap.org/node/42",
+                                  "https://acceslibre.beta.gouv.fr/app/31-toulouse/erp/la-melee/"]
+    uuid_sheet = await make_place(session, nom="Autre",
+                                  identifiants={"acceslibre": "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0"})
+    other = (await client.get(f"/v1/lieux/{uuid_sheet.slug}", headers={"Accept": LD})).json()
+    assert other["sameAs"] == ["https://acceslibre.beta.gouv.fr/uuid/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/"]

@@ -1,7 +1,7 @@
 """History of an editable record: one revision row per stored version, listed newest first.
 
 `changes` is `{field: [old, new]}` (nested objects flattened as `<object>.<field>`, e.g.
-`teletravail.postes`); `snapshot` is the editable representation after the change, which restore
+`teletravail.postes`, `identifiants.siret`); `snapshot` is the editable representation after the change, which restore
 re-validates and brings back.
 """
 
@@ -18,7 +18,7 @@ from reseau_api.editorial.schemas import FieldChange, RevisionAuthor
 if TYPE_CHECKING:
     from reseau_api.editorial.kernel import Editable
 
-FLATTENED = ("teletravail",)  # nested objects whose fields are diffed one by one
+FLATTENED = ("teletravail", "identifiants")  # nested objects whose fields are diffed one by one
 
 
 def _flat(data: dict[str, Any]) -> dict[str, Any]:

@@ -95,6 +95,9 @@ class Editable(ABC, Generic[M]):
     departments_sql: ClassVar[str]
     # The record's own contact points (email, phone) as SQL on `r`, for the admins' chase list.
     contact_sql: ClassVar[tuple[str, str]] = ("NULL::text", "NULL::text")
+    # SQL of the records flagged for an admin's look, `(subject_id, flagged_at)`: while pending they are in
+    # the queue (`doublon`) whoever wrote them, the import included. None: nothing flags this resource.
+    flags_sql: ClassVar[str | None] = None
 
     # --- hooks ---
     async def get(self, session: AsyncSession, key: str) -> M | None:
@@ -127,6 +130,18 @@ class Editable(ABC, Generic[M]):
 
     def extra_changes(self, before: M | None, obj: M) -> dict[str, list[Any]]:
         """Server-managed fields other than the state that a change may move, for `changes`."""
+        return {}
+
+    async def check(self, session: AsyncSession, obj: M, data: Any | None, *, state: str, new: bool) -> None:
+        """Rules over the other records, checked before anything of a change is applied (e.g. an identifier
+        unique among public records): raise a Conflict. `obj` is the record as stored (a blank one when
+        `new`), `data` the content it will have (None: unchanged), `state` the state it will be in."""
+
+    async def after_insert(self, session: AsyncSession, obj: M, data: Any) -> None:
+        """After a new record is flushed (places record the possible duplicates of a pending one)."""
+
+    async def possible_duplicates(self, session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:
+        """For the queue: the flagged possible duplicates of these records, as `DuplicateRef` dicts."""
         return {}
 
     @abstractmethod
@@ -218,12 +233,14 @@ async def insert(
     obj.slug = await slugs.allocate(session, res.model, res.slug_parts(data), public=res.workflow.is_public(state),
                                     fallback=res.slug_fallback)
     res.on_state(obj, state, None)
+    await res.check(session, obj, data, state=state, new=True)
     # Filled before it joins the session, so that a refusal (422) leaves nothing pending; `apply` may add
     # and flush it itself when it needs the row (links to other tables).
     await res.apply(session, obj, data, actor=actor)
     session.add(obj)
     await session.flush()
     await session.refresh(obj)
+    await res.after_insert(session, obj, data)
     snapshot = await res.representation(session, obj)
     changes = history.creation_changes(snapshot)
     changes[res.state_field] = [None, obj.state]
@@ -261,6 +278,7 @@ async def store(
     if res.baseline:
         await history.ensure_baseline(session, res, obj)
     old, old_state = await res.representation(session, obj), obj.state
+    await res.check(session, obj, data, state=state if state is not None else old_state, new=False)
     before = _copy_extra(res, obj)
     old_slug = before.slug
     if data is not None:

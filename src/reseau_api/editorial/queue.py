@@ -49,20 +49,28 @@ async def awaiting_review(session: AsyncSession, res: "Editable[Any]", subject_i
 
 def _candidates(res: "Editable[Any]") -> str:
     wf = res.workflow
+    marked = f"""
+        SELECT {res.revision_fk} AS subject_id, max(version) AS last_member, NULL::timestamptz AS flagged_at
+        FROM {res.revision_table} WHERE actor_role = 'membre' AND {CHANGED.format(a=res.revision_table)}
+        GROUP BY {res.revision_fk}"""
+    if res.flags_sql:  # records flagged for a look (possible duplicates) join those members changed
+        marked = f"""
+        SELECT subject_id, max(last_member) AS last_member, max(flagged_at) AS flagged_at
+        FROM ({marked} UNION ALL SELECT subject_id, 0, flagged_at FROM ({res.flags_sql}) f) x GROUP BY subject_id"""
+    flagged = f"(m.flagged_at IS NOT NULL AND r.{res.state_column} = '{wf.pending.value}')"
     return f"""
         SELECT '{res.kind}'::text AS objet, r.id, r.slug, r.{res.title_column}::text AS titre,
                r.{res.state_column}::text AS etat, r.organisation_id, {res.departments_sql} AS departements,
-               r.version, rv.version AS version_revue, u.depuis,
-               CASE WHEN r.{res.state_column} = '{wf.public.value}' THEN 'modifie' ELSE 'nouveau' END AS raison
-        FROM (SELECT {res.revision_fk} AS subject_id, max(version) AS last_member FROM {res.revision_table}
-              WHERE actor_role = 'membre' AND {CHANGED.format(a=res.revision_table)}
-              GROUP BY {res.revision_fk}) m
+               r.version, rv.version AS version_revue, coalesce(u.depuis, m.flagged_at) AS depuis,
+               CASE WHEN {flagged} THEN 'doublon'
+                    WHEN r.{res.state_column} = '{wf.public.value}' THEN 'modifie' ELSE 'nouveau' END AS raison
+        FROM ({marked}) m
         JOIN {res.table} r ON r.id = m.subject_id
         LEFT JOIN LATERAL (SELECT max(a.version) AS version FROM {res.revision_table} a
                            WHERE a.{res.revision_fk} = r.id AND {REVIEWED}) rv ON true
         JOIN LATERAL (SELECT min(x.changed_at) AS depuis FROM {res.revision_table} x
                       WHERE x.{res.revision_fk} = r.id AND x.version > coalesce(rv.version, 0)) u ON true
-        WHERE m.last_member > coalesce(rv.version, 0)
+        WHERE (m.last_member > coalesce(rv.version, 0) OR {flagged})
           AND r.{res.state_column} IN ('{wf.pending.value}', '{wf.public.value}')"""
 
 
@@ -117,8 +125,15 @@ async def moderation_page(
     """), _where(filters)[1])).scalar_one()
     more = len(rows) > limit
     rows = rows[:limit]
-    details = await _details(session, {r.kind: r for r in resources}, rows)
-    items = [_queue_item({r.kind: r for r in resources}[row["objet"]], row, details) for row in rows]
+    by_kind = {r.kind: r for r in resources}
+    details = await _details(session, by_kind, rows)
+    items = [_queue_item(by_kind[row["objet"]], row, details) for row in rows]
+    for kind, res in by_kind.items():
+        mine = [item for item in items if item["objet"] == kind]
+        if mine:
+            found = await res.possible_duplicates(session, [item["id"] for item in mine])
+            for item in mine:
+                item["doublons_possibles"] = found.get(item["id"], [])
     next_cursor = (encode_cursor("moderation", [rows[-1]["depuis"].isoformat(), rows[-1]["objet"],
                                                 str(rows[-1]["id"])]) if more else None)
     return items, min(total, COUNT_LIMIT), total > COUNT_LIMIT, next_cursor

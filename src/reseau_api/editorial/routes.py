@@ -249,19 +249,22 @@ def queue_router(resources: list[Editable[Any]]) -> APIRouter:
     async def list_moderation_queue(
         member: AdminMember, session: SessionDep, request: Request, response: Response,
         objet: Annotated[list[Kind] | None, Query(description="Kind of record (repeatable: any of)")] = None,  # type: ignore[valid-type]
-        raison: Annotated[list[Literal["nouveau", "modifie"]] | None, Query(
+        raison: Annotated[list[Literal["nouveau", "modifie", "doublon"]] | None, Query(
             description="`nouveau`: awaits publication; `modifie`: published, edited by a member since its "
-                        "last review (repeatable: any of)")] = None,
+                        "last review; `doublon`: awaits publication and may duplicate another listing "
+                        "(repeatable: any of)")] = None,
         departement: Annotated[list[DepartmentCode] | None, Query(
             description="A place's department, or that of one of a practice's places (repeatable: any of)")] = None,
         limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 50,
         curseur: Annotated[str | None, Query(max_length=512, description="Opaque cursor from a `next` link")] = None,
     ) -> QueuePage:
         """Admins only. What needs a decision or a look, oldest first: records awaiting publication
-        (`nouveau`) and published records edited by members since an admin last reviewed them (`modifie`),
-        each with its diff since the reviewed version, the author of the latest change, its age and the
-        ETag to decide with. Decide through `POST …/moderation` (`publier` on a `modifie` item = reviewed)
-        or restore an earlier version; either takes it out of the queue."""
+        (`nouveau`), published records edited by members since an admin last reviewed them (`modifie`), and
+        records awaiting publication that may duplicate another listing (`doublon`, whoever created them,
+        imports included; `doublons_possibles` links the other listings), each with its diff since the
+        reviewed version, the author of the latest change, its age and the ETag to decide with. Decide
+        through `POST …/moderation` (`publier` on a `modifie` item = reviewed) or restore an earlier
+        version; either takes it out of the queue."""
         filters = queue.QueueFilters(kinds=list(objet or []), reasons=list(raison or []),
                                      departments=list(departement or []))
         items, total, capped, cursor = await queue.moderation_page(session, resources, filters, limit=limit,

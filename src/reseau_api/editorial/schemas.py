@@ -69,15 +69,30 @@ class FieldChange(BaseModel):
 # --- The admins' moderation queue and the members' own listings (GET /v1/moderation, /v1/moi/…) ---
 
 
+class DuplicateRef(BaseModel):
+    """Another listing this record may duplicate, found when it was created."""
+
+    id: UUID
+    slug: str
+    titre: str
+    etat: str = Field(description="The other listing's moderation state")
+    motifs: list[str] = Field(description="Why: a shared identifier (`siret`, `osm`…) or `proximite` (a close "
+                                          "position and a similar name)")
+    distance_m: int | None = Field(description="Geodesic metres between the two positions, when both are known")
+    similarite: float | None = Field(description="pg_trgm similarity of the two names (0 to 1), for `proximite`")
+    lien: str
+
+
 class QueueItem(BaseModel):
-    """A record that needs a decision (`nouveau`) or a look (`modifie`: member edits since its last review)."""
+    """A record that needs a decision (`nouveau`; `doublon`: awaiting publication and possibly a duplicate of
+    another listing) or a look (`modifie`: member edits since its last review)."""
 
     objet: str = Field(description="`lieu` or `bonne_pratique`")
     id: UUID
     slug: str
     titre: str = Field(description="The place's `nom` or the practice's `titre`")
     etat: str = Field(description="Its moderation state, in its own vocabulary (`a_valider`, `publie`, `brouillon`…)")
-    raison: Literal["nouveau", "modifie"]
+    raison: Literal["nouveau", "modifie", "doublon"]
     organisation: UUID | None
     departements: list[str]
     auteur: RevisionAuthor = Field(description="Author of the latest unreviewed change")
@@ -90,6 +105,9 @@ class QueueItem(BaseModel):
         description="{field: [old, new]} from the reviewed version (or from nothing) to the current one")
     lien: str
     historique: str
+    doublons_possibles: list[DuplicateRef] = Field(
+        default_factory=list, description="Listings it may duplicate (places: same identifier, or within 50 m "
+                                          "with a similar name); decide with `publier` or `rejeter`")
 
 
 class QueuePage(BaseModel):

@@ -8,19 +8,12 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, EmailStr, Field
 
 from reseau_api.core.validation import WriteModel
 from reseau_api.members import vocabulary as vocab
+from reseau_api.shared.identifiers import luhn as luhn_valid
 from reseau_api.shared.types import Phone, WebUrl
 
 LegalForm = Literal[tuple(vocab.LEGAL_FORMS)]  # type: ignore[valid-type]
 Nature = Literal[tuple(vocab.NATURES)]  # type: ignore[valid-type]
 Role = Literal[tuple(vocab.ROLES)]  # type: ignore[valid-type]
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if position % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
-
 
 def siren_number(value: str) -> str:
     if len(value) != 9 or not value.isdigit():

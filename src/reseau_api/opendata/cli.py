@@ -7,14 +7,14 @@ mode (nothing stored), 2 the file or the mapping cannot be used at all.
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.core.commands import fail, run_in_session
 from reseau_api.core.config import get_settings
-from reseau_api.opendata import exports, importer, mednum
+from reseau_api.opendata import datainclusion, exports, importer, mednum
 from reseau_api.opendata import mapping as mappings
 from reseau_api.opendata.exceptions import ImportFileError
 from reseau_api.opendata.report import ImportReport
@@ -80,16 +80,19 @@ def import_places(
 def export(
     folder: Annotated[Path, typer.Argument(help="Where to write the files")] = Path("export"),
 ) -> None:
-    """Write the open data files (lieux.csv, lieux.geojson, mediation-numerique.csv/.json, SHA256SUMS):
-    the same bytes as /v1/export/…"""
+    """Write the open data files (lieux.csv, lieux.geojson, mediation-numerique.csv/.json,
+    data-inclusion-structures.json/-services.json, SHA256SUMS): the same bytes as /v1/export/…"""
 
-    async def work(session: AsyncSession) -> tuple[list[tuple[str, bytes]], list[mednum.Excluded]]:
+    async def work(session: AsyncSession) -> tuple[list[tuple[str, bytes]], list[Any], list[Any]]:
         files = await exports.build_all(session)
         _, excluded = await mednum.records(session)
-        return files, excluded
+        _, left_out = await datainclusion.places(session)
+        return files, excluded, left_out
 
-    files, excluded = _with_session(work)
+    files, excluded, left_out = _with_session(work)
     for name, size, digest in exports.write_folder(folder, files):
         typer.echo(f"{folder / name}  {size} bytes  sha256 {digest}")
     for place in excluded:
         typer.echo(f"not in the national digital-mediation export: {place.nom} ({place.place_id}): {place.reason}")
+    for place in left_out:
+        typer.echo(f"not in the data·inclusion export: {place.nom} ({place.place_id}): {place.reason}")

@@ -1,7 +1,7 @@
 """The open data files: the directory as CSV and GeoJSON, the digital-mediation places in the national
-schema (CSV and JSON). The API builds each once per data version of the places (`core.versions`) and
-serves it from memory with a strong ETag and an RFC 9530 `Repr-Digest`;
-`reseau-api export` writes the same bytes to a folder, with a SHA256SUMS file.
+schema (CSV and JSON), the open places as data·inclusion structures and services (JSON). The API builds
+each once per data version of the places (`core.versions`) and serves it from memory with a strong ETag
+and an RFC 9530 `Repr-Digest`; `reseau-api export` writes the same bytes to a folder, with a SHA256SUMS file.
 """
 
 import asyncio
@@ -22,7 +22,7 @@ from reseau_api.core import versions
 from reseau_api.core.db import raw_connection
 from reseau_api.core.http import not_modified
 from reseau_api.core.spreadsheet import escape_cell
-from reseau_api.opendata import mednum, queries
+from reseau_api.opendata import datainclusion, mednum, queries
 from reseau_api.places.filters import PlaceFilters
 from reseau_api.places.queries import csv_body
 
@@ -60,6 +60,17 @@ async def mediation_json(session: AsyncSession) -> bytes:
     return json.dumps(compact, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+async def data_inclusion_structures(session: AsyncSession) -> bytes:
+    """The open published places as data·inclusion structures (a JSON array, absent fields left out)."""
+    return json.dumps(await datainclusion.structures_records(session), ensure_ascii=False,
+                      separators=(",", ":")).encode()
+
+
+async def data_inclusion_services(session: AsyncSession) -> bytes:
+    return json.dumps(await datainclusion.services_records(session), ensure_ascii=False,
+                      separators=(",", ":")).encode()
+
+
 @dataclass(frozen=True)
 class ExportFile:
     name: str
@@ -72,6 +83,8 @@ FILES = (
     ExportFile("lieux.geojson", GEOJSON, places_geojson),
     ExportFile("mediation-numerique.csv", CSV, mediation_csv),
     ExportFile("mediation-numerique.json", JSON, mediation_json),
+    ExportFile("data-inclusion-structures.json", JSON, data_inclusion_structures),
+    ExportFile("data-inclusion-services.json", JSON, data_inclusion_services),
 )
 
 

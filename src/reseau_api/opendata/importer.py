@@ -23,7 +23,7 @@ from reseau_api.opendata.exceptions import ImportFileError, ImportFileTooLarge
 from reseau_api.opendata.mapping import Mapping
 from reseau_api.opendata.native import PlaceInput, Reason
 from reseau_api.opendata.report import ImportReport, RowResult, Status
-from reseau_api.places import service
+from reseau_api.places import duplicates, service
 from reseau_api.places.editorial import PLACES
 from reseau_api.places.exceptions import PositionOutsideDepartment
 from reseau_api.places.models import Place
@@ -37,6 +37,7 @@ class UpsertResult:
     status: Status  # "accepted" (created), "updated" or "unchanged"
     place: Place
     changed: list[str] = field(default_factory=list)  # native columns that changed
+    warnings: list[Reason] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,20 @@ async def _lookup(session: AsyncSession, row: PlaceInput, known: dict[tuple[str,
 
 async def create(session: AsyncSession, data: PlaceWrite, row: PlaceInput, *, moderation: str,
                  provenance: Provenance) -> UpsertResult:
+    """A new place; a possible duplicate of another listing waits for an admin (`a_valider`, in the queue as
+    `doublon`) instead of becoming a second published listing."""
+    warnings = []
+    if moderation == PlaceState.PUBLIE:
+        found = await duplicates.find(session, duplicates.candidate(data), published_only=True)
+        if found:
+            moderation = PlaceState.A_VALIDER
+            names = ", ".join(f"{d.name!r} ({duplicates.link(d.id)}: {', '.join(d.reasons)})" for d in found)
+            warnings.append(Reason(None, f"possible duplicate of {names}: created as a_valider, listed in the "
+                                         "moderation queue for an admin's decision"))
     place = await kernel.insert(session, PLACES, data, actor=provenance.actor, state=moderation,
                                 organisation_id=None, reason=provenance.reason,
                                 imported_from=provenance.source(row), source=row.source, source_id=row.source_id)
-    return UpsertResult("accepted", place)
+    return UpsertResult("accepted", place, warnings=warnings)
 
 
 async def update(session: AsyncSession, place: Place, data: PlaceWrite, row: PlaceInput, *,
@@ -89,7 +100,7 @@ def _native(field_name: str) -> str:
     """History field name -> native import column, for the report."""
     if field_name == "position":
         return "longitude/latitude"
-    return field_name.removeprefix("teletravail.")
+    return field_name.removeprefix("teletravail.").removeprefix("identifiants.")
 
 
 # Positions are compared at the precision of the exports (6 decimals, ~10 cm): re-importing an export of a
@@ -258,5 +269,9 @@ async def _store(session: AsyncSession, row: PlaceInput, departments: set[str], 
     except PositionOutsideDepartment as exc:
         result.reasons = [Reason("longitude", exc.detail)]
         return result
+    except duplicates.IdentifierTaken as exc:  # a stored place given another published place's identifier
+        result.reasons = [Reason(exc.field, exc.detail)]
+        return result
     result.status, result.place_id, result.changed = outcome.status, outcome.place.id, outcome.changed
+    result.warnings.extend(outcome.warnings)
     return result

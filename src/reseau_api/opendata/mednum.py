@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import any_, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reseau_api.places.jsonld import international_phone
+from reseau_api.places.jsonld import acceslibre_sheet, international_phone
 from reseau_api.places.models import Place
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 from reseau_api.shared.time import PARIS
@@ -23,7 +23,7 @@ from reseau_api.shared.time import PARIS
 SCHEMA_NAME = "LaMednum/standard-mediation-num"
 SCHEMA_VERSION = "1.0"
 SOURCE = "Réseau des tiers-lieux d'Occitanie (reseau-api)"
-PIVOT_UNKNOWN = "00000000000000"  # the schema's placeholder when the SIRET is not known
+PIVOT_UNKNOWN = "00000000000000"  # the schema's placeholder when the place's SIRET is not known
 LIST_SEPARATOR = "|"
 RESUME_MAX = 280
 
@@ -80,7 +80,7 @@ def record(place: Place) -> dict[str, Any]:
     access = [label for present, label in ((place.phone, "Téléphoner"), (place.email, "Contacter par mail"))
               if present]
     values: dict[str, Any] = {
-        "id": str(place.id), "pivot": PIVOT_UNKNOWN, "nom": place.name, "commune": place.commune or "",
+        "id": str(place.id), "pivot": place.siret or PIVOT_UNKNOWN, "nom": place.name, "commune": place.commune or "",
         "code_postal": place.postcode or "", "code_insee": place.insee_code or "", "adresse": place.address or "",
         "latitude": round(place.lat, 6) if place.lat is not None else "",
         "longitude": round(place.lon, 6) if place.lon is not None else "",
@@ -93,6 +93,7 @@ def record(place: Place) -> dict[str, Any]:
         "dispositif_programmes_nationaux": LIST_SEPARATOR.join(
             PROGRAMME_MAP[t] for t in place.types if t in PROGRAMME_MAP),
         "modalites_acces": LIST_SEPARATOR.join(access),
+        "fiche_acces_libre": acceslibre_sheet(place) or "",
     }
     return {name: values.get(name, "") for name in FIELDS}
 

@@ -31,7 +31,9 @@ IDENTITY_COLUMNS = ("source", "source_id", "id")
 NATIVE_COLUMNS = tuple(place_fields.CSV_COLUMNS)
 EXPORT_ONLY_COLUMNS = tuple(c for c in NATIVE_COLUMNS if c not in WRITE_COLUMNS and c not in IDENTITY_COLUMNS)
 
-TELEWORK_COLUMNS = tuple(place_fields.TELEWORK_COLUMNS)
+# Nested write objects (teletravail, identifiants) -> their flat columns
+GROUPS = {group: tuple(columns) for group, columns in place_fields.GROUPS.items()}
+GROUP_OF = {column: group for group, columns in GROUPS.items() for column in columns}
 
 VOCABULARIES: dict[str, dict[str, str]] = {
     "statut": vocab.STATUSES, "projet": vocab.PROJECT_KINDS, "types": vocab.PLACE_TYPES,
@@ -134,7 +136,7 @@ def _identity(row: PlaceInput, values: dict[str, Any], default_source: str | Non
 
 
 def _nest(row: PlaceInput) -> None:
-    """Flat columns -> the nested shape of PlaceWrite (position, teletravail)."""
+    """Flat columns -> the nested shape of PlaceWrite (position, teletravail, identifiants)."""
     fields = row.fields
     lon, lat = fields.pop("longitude", None), fields.pop("latitude", None)
     if (lon is None) != (lat is None):
@@ -143,21 +145,23 @@ def _nest(row: PlaceInput) -> None:
             row.reasons.append(Reason(missing, "longitude and latitude go together: give both or neither"))
     elif lon is not None:
         fields["position"] = {"lon": lon, "lat": lat}
-    telework = {c: fields.pop(c) for c in TELEWORK_COLUMNS if c in fields}
-    if telework:
-        fields["teletravail"] = telework
+    for group, columns in GROUPS.items():
+        values = {c: fields.pop(c) for c in columns if c in fields}
+        if values:
+            fields[group] = values
 
 
 def overlay(current: dict[str, Any], row: PlaceInput) -> dict[str, Any]:
     """The stored representation with the row's columns written over it; columns the file does not
     have keep their stored value, an empty cell clears its field."""
-    merged = {**current, "teletravail": dict(current.get("teletravail") or {})}
+    merged = {**current, **{group: dict(current.get(group) or {}) for group in GROUPS}}
     for column in row.present:
         if column in ("longitude", "latitude"):
             merged["position"] = row.fields.get("position")
-        elif column in TELEWORK_COLUMNS:
-            empty = [] if isinstance(merged["teletravail"].get(column), list) else None
-            merged["teletravail"][column] = (row.fields.get("teletravail") or {}).get(column, empty)
+        elif column in GROUP_OF:
+            group = GROUP_OF[column]
+            empty = [] if isinstance(merged[group].get(column), list) else None
+            merged[group][column] = (row.fields.get(group) or {}).get(column, empty)
         else:
             merged[column] = row.fields.get(column, [] if isinstance(current.get(column), list) else None)
     return merged

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request, Response
 
 from reseau_api.core.db import SessionDep
 from reseau_api.core.openapi import problem_responses
-from reseau_api.opendata import exports
+from reseau_api.opendata import datainclusion, exports
 from reseau_api.opendata.schemas import MediationPlace
 from reseau_api.places.queries import CSV_COLUMNS
 
@@ -80,3 +80,34 @@ async def export_mediation_csv(request: Request, session: SessionDep) -> Respons
 async def export_mediation_json(request: Request, session: SessionDep) -> Response:
     built = await exports.current(session, "mediation-numerique.json")
     return exports.hashed_response(request, built, media_type=exports.JSON, filename="mediation-numerique.json")
+
+
+_DATA_INCLUSION = (
+    "The open, published places in the data·inclusion schema (v1, as the `data-inclusion-schema` package "
+    f"{datainclusion.SCHEMA_VERSION} publishes it), so that they can flow into the national base of the inclusion "
+    "offer: a JSON array, fields without a value left out. Places whose name the schema refuses (3 to 150 "
+    "characters) are left out. `ETag` is the SHA-256 of the body."
+)
+
+
+@router.get(
+    "/data-inclusion/structures.json", summary="Export open places as data·inclusion structures",
+    response_class=Response, description=_DATA_INCLUSION + " One structure per place: `id` is "
+    f"`{datainclusion.SOURCE}--<place id>`, with its SIRET, address, position, contact, hours and acceslibre sheet.",
+    responses=_ok(exports.JSON, {"type": "array", "items": {"type": "object"}}, "data·inclusion structures"),
+)
+async def export_data_inclusion_structures(request: Request, session: SessionDep) -> Response:
+    built = await exports.current(session, "data-inclusion-structures.json")
+    return exports.hashed_response(request, built, media_type=exports.JSON, filename="structures.json")
+
+
+@router.get(
+    "/data-inclusion/services.json", summary="Export what open places offer as data·inclusion services",
+    response_class=Response, description=_DATA_INCLUSION + " One service per offer a place's services and types "
+    "state (internet access, digital mediation, France Services, business creation support, childcare), linked "
+    "to its structure by `structure_id`.",
+    responses=_ok(exports.JSON, {"type": "array", "items": {"type": "object"}}, "data·inclusion services"),
+)
+async def export_data_inclusion_services(request: Request, session: SessionDep) -> Response:
+    built = await exports.current(session, "data-inclusion-services.json")
+    return exports.hashed_response(request, built, media_type=exports.JSON, filename="services.json")

@@ -52,7 +52,7 @@ class MediationPlace(BaseModel):
     empty fields are left out of the JSON export."""
 
     id: str
-    pivot: str = Field(description="SIRET, or 00000000000000 when unknown (always, here)")
+    pivot: str = Field(description="The place's SIRET (`identifiants.siret`), or 00000000000000 when unknown")
     nom: str
     commune: str
     code_postal: str

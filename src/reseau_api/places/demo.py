@@ -52,6 +52,7 @@ def census_row_to_place(row: dict[str, str]) -> dict[str, Any]:
         "departement": row["INSEEDEP"].strip(),
         "position": {"lon": float(row["LONG"]), "lat": float(row["LAT"])},
         "site_web": website or None,
+        "identifiants": {"recensement_2019": row["ID"].strip()},
     }
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reseau_api.core.auth import Member
 from reseau_api.editorial import history
 from reseau_api.editorial.kernel import Editable
-from reseau_api.places import service
+from reseau_api.places import duplicates, service
 from reseau_api.places.exceptions import PlaceNotFound
 from reseau_api.places.models import Place, PlaceRevision
 from reseau_api.places.schemas import PlacePatch, PlaceRead, PlaceRevisionPage, PlaceRevisionRead, PlaceWrite
@@ -26,6 +26,7 @@ class Places(Editable[Place]):
     title_column, state_column, revision_state_column = "name", "moderation", "moderation"
     departments_sql = "ARRAY[r.department_code::text]"
     contact_sql = ("r.email::text", "r.phone::text")
+    flags_sql = duplicates.FLAGS_SQL
 
     async def representation(self, session: AsyncSession, obj: Place) -> dict[str, Any]:
         return service.representation(obj)
@@ -34,6 +35,20 @@ class Places(Editable[Place]):
         await service.check_position(session, data.departement, data.position)
         for column, value in service.to_columns(data).items():
             setattr(obj, column, value)
+
+    async def check(self, session: AsyncSession, obj: Place, data: PlaceWrite | None, *, state: str,
+                    new: bool) -> None:
+        if WORKFLOW.is_public(state):
+            candidate = duplicates.candidate(data, obj.id) if data is not None else duplicates.stored(obj)
+            await duplicates.check(session, candidate, new=new)
+
+    async def after_insert(self, session: AsyncSession, obj: Place, data: PlaceWrite) -> None:
+        if not WORKFLOW.is_public(obj.moderation):
+            found = await duplicates.find(session, duplicates.candidate(data, obj.id))
+            await duplicates.record(session, obj.id, found)
+
+    async def possible_duplicates(self, session: AsyncSession, ids: list[Any]) -> dict[Any, list[Any]]:
+        return await duplicates.of(session, ids)
 
     def slug_parts(self, data: PlaceWrite) -> list[str | None]:
         return [data.nom, data.commune]

@@ -42,6 +42,7 @@ def current_closure(a: str) -> str:
 
 
 CLOSURES = f.Kind({"type": "array", "items": {"type": "object"}}, "closures", csv=lambda e: f"{e}::text")
+IDENTIFIERS = "identifiants"
 POSITION_SQL = """CASE WHEN p.geom IS NULL THEN NULL ELSE json_build_object(
     'lon', round(ST_X(p.geom)::numeric, 6), 'lat', round(ST_Y(p.geom)::numeric, 6)) END"""
 
@@ -126,6 +127,19 @@ FIELDS: tuple[Field, ...] = (
           reads=("closures",), clock=True),
     Field("provenance", f.OBJECT, "Per field: who set its current value last (role, source) and when",
           _o(REPR), column="provenance"),
+    # Ids in other registries (shared/identifiers.py): unique among published places, `?siret=`… filters.
+    Field("siret", f.text_kind(pattern=r"^[0-9]{14}$"), "SIRET (INSEE establishment number)",
+          _o(REPR, W, OPEN, G), column="siret", path=(IDENTIFIERS, "siret")),
+    Field("rna", f.text_kind(pattern=r"^W[0-9]{9}$"), "RNA number (associations)", _o(REPR, W, OPEN, G),
+          column="rna", path=(IDENTIFIERS, "rna")),
+    Field("osm", f.text_kind(pattern=r"^(node|way|relation)/[1-9][0-9]*$"), "OpenStreetMap object",
+          _o(REPR, W, OPEN, G), column="osm_id", path=(IDENTIFIERS, "osm")),
+    Field("acceslibre", f.TEXT, "acceslibre accessibility sheet (slug or UUID)", _o(REPR, W, OPEN, G),
+          column="acceslibre_id", path=(IDENTIFIERS, "acceslibre")),
+    Field("data_inclusion", f.TEXT, "data·inclusion structure id", _o(REPR, W, OPEN, G),
+          column="data_inclusion_id", path=(IDENTIFIERS, "data_inclusion")),
+    Field("recensement_2019", f.TEXT, "Row id in the 2019 national census of tiers-lieux", _o(REPR, W, OPEN, G),
+          column="census_id", path=(IDENTIFIERS, "recensement_2019")),
 )
 
 BY_NAME = {field.name: field for field in FIELDS}
@@ -158,3 +172,6 @@ DETAIL_COLUMNS = {x.name: x.column for x in f.fields(FIELDS, D) if len(x.key) ==
 CLOCK_FIELDS = [x.name for x in FIELDS if x.clock]
 WRITE_COLUMNS = {x.name: x.column for x in f.fields(FIELDS, W) if len(x.key) == 1 and x.column}
 TELEWORK_COLUMNS = {x.key[1]: x.column for x in f.fields(FIELDS, W) if x.key[0] == TELEWORK and x.column}
+IDENTIFIER_COLUMNS = {x.key[1]: x.column for x in f.fields(FIELDS, W) if x.key[0] == IDENTIFIERS and x.column}
+# The nested write objects whose fields are flat columns in the open data files (position aside).
+GROUPS = {TELEWORK: TELEWORK_COLUMNS, IDENTIFIERS: IDENTIFIER_COLUMNS}

@@ -28,6 +28,7 @@ from reseau_api.editorial.freshness import Freshness
 from reseau_api.places import service
 from reseau_api.places.schemas import DepartmentCode, PlaceType, Service, Status
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
+from reseau_api.shared import identifiers as ids
 
 MAX_RADIUS_M = 200_000
 DEFAULT_RADIUS_M = 20_000
@@ -73,6 +74,8 @@ class PlaceFilters:
     freshness_in: list[str] = field(default_factory=list)  # `fraicheur`: ranges on verified_at
     # Resolved from open_at by `resolve_open_at`: the ids open at that moment.
     open_ids: list[UUID] | None = None
+    # Identifiers in other registries, by column: `?siret=…` finds the published place that holds it.
+    identifiers: dict[str, str] = field(default_factory=dict)
     # `q` by trigram similarity (typos) instead of full text: lists fall back to it when the full
     # text finds nothing, so a common word never pays for similarity over every row.
     fuzzy: bool = False
@@ -115,6 +118,8 @@ class PlaceFilters:
             where.append(f"{a}.search_vector @@ {self.tsquery(p)}")
         if self.freshness_in:
             where.append(freshness.condition(f"{a}.verified_at", self.freshness_in))
+        for column, value in self.identifiers.items():  # constants from IDENTIFIERS; each has its own index
+            where.append(f"{a}.{column} = {p(value, 'text')}")
         if self.open_ids is not None:
             where.append(f"{a}.id = ANY({p(self.open_ids, 'uuid[]')})")
         return where
@@ -280,6 +285,16 @@ def place_filters(
         description="Freshness from `verifie_le` (repeatable: any of): a_jour (confirmed or edited within "
                     "RESEAU_FRAICHEUR_A_VERIFIER_JOURS, default 180 days), a_verifier, obsolete (not within "
                     "RESEAU_FRAICHEUR_OBSOLETE_JOURS, default 365)", max_length=3)] = None,
+    siret: Annotated[ids.Siret | None, Query(description="The place with this SIRET (14 digits, Luhn-checked)")]
+    = None,
+    rna: Annotated[ids.Rna | None, Query(description="The place with this RNA number (W and 9 digits)")] = None,
+    osm: Annotated[ids.Osm | None, Query(description="The place mapped as this OpenStreetMap object "
+                                                     "(node/<id>, way/<id>, relation/<id>)")] = None,
+    acceslibre: Annotated[ids.Acceslibre | None, Query(description="The place with this acceslibre slug or UUID")]
+    = None,
+    data_inclusion: Annotated[ids.DataInclusion | None, Query(description="The place with this data·inclusion id")]
+    = None,
+    recensement_2019: Annotated[ids.Census | None, Query(description="The place with this 2019 census id")] = None,
 ) -> PlaceFilters:
     # A parameter without effect is refused: otherwise it only mints uncached variants of one answer.
     if rayon is not None and pres_de is None:
@@ -298,6 +313,9 @@ def place_filters(
         desks_min=postes_min, price_day_max=prix_journee_max, open_at=open_at,
         bbox=parse_bbox(bbox), near=parse_near(pres_de, rayon or DEFAULT_RADIUS_M),
         freshness_in=list(fraicheur or []),
+        identifiers={column: value for column, value in (
+            ("siret", siret), ("rna", rna), ("osm_id", osm), ("acceslibre_id", acceslibre),
+            ("data_inclusion_id", data_inclusion), ("census_id", recensement_2019)) if value is not None},
     )
 
 

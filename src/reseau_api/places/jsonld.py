@@ -3,7 +3,9 @@ so that search engines understand the listing.
 
 The place is a `Place` and a `LocalBusiness` (schema.org has no coworking or fablab type), with `geo`
 (GeoCoordinates), `address` (PostalAddress), `openingHoursSpecification` derived from `horaires`,
-and one `amenityFeature` (LocationFeatureSpecification) per service.
+one `amenityFeature` (LocationFeatureSpecification) per service, its ids in other registries as
+`identifier` PropertyValues (SIRET, RNA, OpenStreetMap, acceslibre, data.inclusion, 2019 census) and its
+OpenStreetMap object and acceslibre sheet as `sameAs`.
 
 Opening hours: the OpenStreetMap expression is evaluated (opening-hours-py, Europe/Paris, French
 holidays) over reference weeks spread over a year and free of public holidays. When every reference
@@ -24,8 +26,10 @@ from starlette.requests import Request
 
 from reseau_api.core.html import script_json
 from reseau_api.core.urls import base_url
+from reseau_api.editorial.slugs import slugify
 from reseau_api.places import vocabulary as vocab
 from reseau_api.places.models import Place
+from reseau_api.shared.identifiers import acceslibre_url, osm_url
 from reseau_api.shared.time import PARIS
 from reseau_api.territories.queries import department_name
 
@@ -64,9 +68,12 @@ def place_document(place: Place, *, url: str, department_name: str | None = None
         "@context": SCHEMA,
         "@type": ["Place", "LocalBusiness"],
         "@id": url,
-        "identifier": str(place.id),
+        "identifier": identifiers(place),
         "name": place.name,
     }
+    same_as = [url for url in (osm_url(place.osm_id) if place.osm_id else None, acceslibre_sheet(place)) if url]
+    if same_as:
+        document["sameAs"] = same_as
     if place.description:
         document["description"] = place.description
     if place.website:
@@ -96,6 +103,26 @@ def place_document(place: Place, *, url: str, department_name: str | None = None
     if place.types:
         document["keywords"] = [vocab.PLACE_TYPES[code] for code in place.types if code in vocab.PLACE_TYPES]
     return document
+
+
+# The place's ids in other registries as schema.org PropertyValue `propertyID`s.
+PROPERTY_IDS = (("siret", "SIRET"), ("rna", "RNA"), ("osm_id", "OpenStreetMap"), ("acceslibre_id", "acceslibre"),
+                ("data_inclusion_id", "data.inclusion"), ("census_id", "recensement-tiers-lieux-2019"))
+
+
+def identifiers(place: Place) -> str | list[Any]:
+    """The place's id in this API, then one PropertyValue per identifier it has in another registry
+    (the id alone, as text, when it has none)."""
+    others = [{"@type": "PropertyValue", "propertyID": name, "value": getattr(place, column)}
+              for column, name in PROPERTY_IDS if getattr(place, column)]
+    return [str(place.id), *others] if others else str(place.id)
+
+
+def acceslibre_sheet(place: Place) -> str | None:
+    """The URL of the place's accessibility sheet on acceslibre, when it has one."""
+    if not place.acceslibre_id:
+        return None
+    return acceslibre_url(place.acceslibre_id, department=place.department_code, commune_slug=slugify(place.commune))
 
 
 def international_phone(phone: str) -> str:

@@ -1,7 +1,7 @@
 """A place (tiers-lieu): identity, life cycle, address and position, services, telework offer."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +12,9 @@ from sqlalchemy import (
     CheckConstraint,
     Computed,
     Date,
+    DateTime,
     Double,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -30,6 +32,18 @@ from reseau_api.core.db import Base
 from reseau_api.core.geo import SRID
 from reseau_api.editorial.models import ACTIONS, Revision, Versioned
 from reseau_api.places.states import WORKFLOW
+
+# The identifiers other registries give a place (shared/identifiers.py): column -> format check. Each is
+# unique among published places (a partial unique index, which also serves the `?siret=`… filters).
+IDENTIFIER_CHECKS = {
+    "siret": "siret ~ '^[0-9]{14}$'",
+    "rna": "rna ~ '^W[0-9]{9}$'",
+    "osm_id": "osm_id ~ '^(node|way|relation)/[1-9][0-9]{0,15}$'",
+    "acceslibre_id": "acceslibre_id ~ '^[a-z0-9-]{1,120}$'",
+    "data_inclusion_id": "data_inclusion_id ~ '^[a-z0-9][a-z0-9_-]*--'",
+    "census_id": "census_id ~ '^[1-9][0-9]{0,8}$'",
+}
+PUBLIC = f"moderation = '{WORKFLOW.public.value}'"
 
 # Places also record accepted claims (claims/): the owner changes, the content does not.
 PLACE_ACTION_CHECK = f"action IN ({', '.join(repr(a) for a in (*ACTIONS, 'revendication'))})"
@@ -57,6 +71,10 @@ class Place(Versioned, Base):
         Index("ix_place_updated_at_id", "updated_at", "id"),
         # Freshness filters are ranges on verified_at; the chase list walks it oldest (never verified) first.
         Index("ix_place_verified_at_id", text("verified_at NULLS FIRST"), "id"),
+        *(CheckConstraint(check, name=column) for column, check in IDENTIFIER_CHECKS.items()),
+        *(Index(f"uq_place_{column}_public", column, unique=True,
+                postgresql_where=text(f"{PUBLIC} AND {column} IS NOT NULL"))
+          for column in IDENTIFIER_CHECKS),
         # Geodesic "near me" searches (ST_DWithin and KNN <-> on geography) walk this index.
         Index("ix_place_geog", text("(geom::geography)"), postgresql_using="gist"),
     )
@@ -102,6 +120,14 @@ class Place(Versioned, Base):
     # Dated closures (`fermetures`): [{"du": date, "au": date, "motif": text}], validated by PlaceWrite.
     closures: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default=text("'[]'"))
 
+    # Identifiers in other registries (see IDENTIFIER_CHECKS)
+    siret: Mapped[str | None] = mapped_column(String(14))
+    rna: Mapped[str | None] = mapped_column(String(10))
+    osm_id: Mapped[str | None] = mapped_column(String(30))
+    acceslibre_id: Mapped[str | None] = mapped_column(String(120))
+    data_inclusion_id: Mapped[str | None] = mapped_column(String(120))
+    census_id: Mapped[str | None] = mapped_column(String(9))
+
     moderation: Mapped[str] = mapped_column(String(16), server_default=text(f"'{WORKFLOW.public}'"))
     state = synonym("moderation")  # the editorial kernel's name for it
     source: Mapped[str | None] = mapped_column(String(200))
@@ -145,3 +171,20 @@ class PlaceRevision(Revision, Base):
     moderation: Mapped[str] = mapped_column(String(16))
     subject_id = synonym("place_id")
     state = synonym("moderation")
+
+
+class PlaceDuplicate(Base):
+    """A possible duplicate found when the place was created (places/duplicates.py): the other listing
+    and why (`siret`… for a shared identifier, `proximite` for a close position with a similar name).
+    While the place awaits moderation, the admins' queue lists it with these links."""
+
+    __tablename__ = "place_duplicate"
+    __table_args__ = (CheckConstraint("place_id <> other_id", name="not_itself"),)
+
+    place_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("place.id", ondelete="CASCADE"), primary_key=True)
+    other_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("place.id", ondelete="CASCADE"), primary_key=True,
+                                                index=True)
+    reasons: Mapped[list[str]] = mapped_column(ARRAY(String(20)))
+    distance_m: Mapped[int | None] = mapped_column(Integer)
+    similarity: Mapped[float | None] = mapped_column(Float)
+    detected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -24,6 +24,7 @@ from reseau_api.core.validation import WriteModel
 from reseau_api.editorial.freshness import Freshness
 from reseau_api.editorial.schemas import FieldChange, FieldProvenance, RevisionAction, RevisionAuthor, all_optional
 from reseau_api.places import vocabulary as vocab
+from reseau_api.shared.identifiers import Acceslibre, Census, DataInclusion, Osm, Rna, Siret
 from reseau_api.shared.types import DepartmentCode, Phone, WebUrl, unique_items
 
 PlaceType = Literal[tuple(vocab.PLACE_TYPES)]  # type: ignore[valid-type]
@@ -109,6 +110,20 @@ class Closure(BaseModel):
 def sorted_closures(value: list[Closure]) -> list[Closure]:
     """Stored in date order, so that the same closures in another order are not a change."""
     return sorted(value, key=lambda c: (c.du, c.au, c.motif))
+class Identifiers(BaseModel):
+    """The place's ids in other registries. Each is unique among published places: a partner finds its
+    record with `GET /v1/lieux?siret=…` (or `osm`, `rna`, `acceslibre`, `data_inclusion`, `recensement_2019`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    siret: Siret | None = Field(default=None, description="INSEE establishment number: 14 digits, Luhn-checked "
+                                                           "(La Poste's: sum of the digits a multiple of 5)")
+    rna: Rna | None = Field(default=None, description="Répertoire national des associations: W and 9 digits")
+    osm: Osm | None = Field(default=None, description="OpenStreetMap object: node/<id>, way/<id> or relation/<id>")
+    acceslibre: Acceslibre | None = Field(default=None, description="acceslibre accessibility sheet: its slug or UUID")
+    data_inclusion: DataInclusion | None = Field(default=None, description="data·inclusion structure id")
+    recensement_2019: Census | None = Field(default=None, description="Row id in the 2019 national census of "
+                                                                      "tiers-lieux (CGET)")
 
 
 class PlaceWrite(WriteModel):
@@ -141,6 +156,7 @@ class PlaceWrite(WriteModel):
     fermetures: Annotated[list[Closure], AfterValidator(sorted_closures)] = Field(
         default_factory=list, max_length=MAX_CLOSURES,
         description=f"Dated closures (at most {MAX_CLOSURES}): closed from `du` to `au` whatever `horaires` says")
+    identifiants: Identifiers = Field(default_factory=Identifiers)
 
     @model_validator(mode="after")
     def open_places_have_a_position(self) -> "PlaceWrite":
@@ -209,6 +225,7 @@ class PlaceRead(BaseModel):
     site_web: str | None
     accessibilite: str | None
     images: list[str]
+    identifiants: Identifiers
     organisation: UUID | None
     moderation: Moderation
     source: str | None
@@ -244,11 +261,13 @@ class PlacePage(BaseModel):
 
 PositionPatch = all_optional(Position, "PositionPatch", "Position fields to change.")
 TeleworkPatch = all_optional(Telework, "TeleworkPatch", "Telework fields to change; the others are kept.")
+IdentifiersPatch = all_optional(Identifiers, "IdentifiersPatch", "Identifiers to change; the others are kept.")
 PlacePatch = all_optional(
     PlaceWrite, "PlacePatch",
     "A JSON Merge Patch (RFC 7396) of a place: send only the fields to change; `null` removes a field "
-    "(back to its default). Nested objects (`teletravail`, `position`) are merged; lists are replaced.",
-    position=PositionPatch, teletravail=TeleworkPatch,
+    "(back to its default). Nested objects (`teletravail`, `position`, `identifiants`) are merged; lists are "
+    "replaced.",
+    position=PositionPatch, teletravail=TeleworkPatch, identifiants=IdentifiersPatch,
 )
 
 class PlaceRevisionRead(BaseModel):

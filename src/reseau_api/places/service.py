@@ -18,7 +18,7 @@ from reseau_api.editorial import freshness, history, slugs
 from reseau_api.places import fields
 from reseau_api.places.exceptions import PositionOutsideDepartment
 from reseau_api.places.models import Place
-from reseau_api.places.schemas import Closure, PlaceRead, PlaceWrite, Position, Telework
+from reseau_api.places.schemas import Closure, Identifiers, PlaceRead, PlaceWrite, Position, Telework
 from reseau_api.places.states import WORKFLOW
 from reseau_api.shared.time import PARIS
 
@@ -38,11 +38,14 @@ DEPARTMENT_TOLERANCE_M = 2000
 _FIELDS = fields.WRITE_COLUMNS
 _TELEWORK = fields.TELEWORK_COLUMNS
 
+IDENTIFIERS = fields.IDENTIFIER_COLUMNS  # identifiants.<field> -> column
+
 
 def to_columns(data: PlaceWrite) -> dict[str, Any]:
     values = {column: getattr(data, field) for field, column in _FIELDS.items()}
     values["email"] = str(data.email) if data.email else None
     values.update({column: getattr(data.teletravail, field) for field, column in _TELEWORK.items()})
+    values.update({column: getattr(data.identifiants, field) for field, column in IDENTIFIERS.items()})
     values["geom"] = point(data.position) if data.position else None
     values["closures"] = [c.model_dump(mode="json") for c in data.fermetures]
     return values
@@ -133,7 +136,8 @@ def to_read(place: Place, *, now: datetime | None = None) -> PlaceRead:
     api.update(fraicheur=freshness.status(place.verified_at, now), fermetures=pending_closures(place.closures, day),
                ferme_temporairement=current is not None, fermeture_en_cours=current,
                provenance=place.provenance or {})
-    return PlaceRead(position=position, teletravail=telework, **api)
+    identifiers = Identifiers.model_construct(**{f: getattr(place, c) for f, c in IDENTIFIERS.items()})
+    return PlaceRead(position=position, teletravail=telework, identifiants=identifiers, **api)
 
 
 async def get(session: AsyncSession, key: str, *, published_only: bool = True) -> Place | None:
@@ -201,4 +205,5 @@ def representation(place: Place) -> dict[str, Any]:
     data: dict[str, Any] = {field: getattr(place, column) for field, column in _FIELDS.items()}
     data["teletravail"] = {field: getattr(place, column) for field, column in _TELEWORK.items()}
     data["position"] = {"lon": place.lon, "lat": place.lat} if place.lon is not None else None
+    data["identifiants"] = {field: getattr(place, column) for field, column in IDENTIFIERS.items()}
     return to_jsonable_python(data)
