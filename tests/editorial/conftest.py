@@ -42,6 +42,11 @@ PRACTICES = Kind("bonne_pratique", "/v1/bonnes-pratiques", "statut", "brouillon"
                  "archivee", "titre", practice_payload())
 
 
+def apart(kind: Kind, n: int) -> dict[str, Any]:
+    """The n-th of several places with similar names, 1 km from the others: not possible duplicates."""
+    return {"position": {"lon": 1.40 + n / 100, "lat": 43.6}} if kind.objet == "lieu" else {}
+
+
 @pytest.fixture(params=[PLACES, PRACTICES], ids=["lieux", "bonnes-pratiques"])
 def kind(request: pytest.FixtureRequest) -> Kind:
     return request.param

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reseau_api.editorial import freshness
-from tests.editorial.conftest import RESOURCES, Api, Kind, World
+from tests.editorial.conftest import RESOURCES, Api, Kind, World, apart
 from tests.editorial.test_freshness import age
 from tests.members.factories import auth, make_organisation
 
@@ -21,9 +21,9 @@ async def test_stale_records_oldest_first_with_their_contacts(
     org = await make_organisation(session, nom='=HYPERLINK("http://evil.example")',
                                   contact={"email": "contact@asso.example", "telephone": "05 61 11 22 33"})
     ids = {}
-    for name, days in (("recent", 5), ("half", 200), ("old", 500), ("never", None), ("older", 900)):
+    for n, (name, days) in enumerate((("recent", 5), ("half", 200), ("old", 500), ("never", None), ("older", 900))):
         ids[name] = (await api.create(world.admin, f"?publier=true&organisation={org.id}",
-                                      **{kind.title_field: f"Fiche {name} à relancer"}))["id"]
+                                      **{kind.title_field: f"Fiche {name} à relancer"}, **apart(kind, n)))["id"]
         await age(session, kind, ids[name], days)
     draft = (await api.create(world.member))["id"]
     await age(session, kind, draft, None)  # not published: not chased

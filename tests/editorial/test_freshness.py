@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.editorial.conftest import RESOURCES, Api, Kind, World, tag
+from tests.editorial.conftest import RESOURCES, Api, Kind, World, apart, tag
 from tests.members.factories import auth
 
 PROBLEM = "application/problem+json"
@@ -76,9 +76,9 @@ async def test_freshness_follows_the_thresholds_and_filters_the_list(
 ) -> None:
     ages = {"recent": 10, "half": 200, "old": 400, "never": None}
     ids = {}
-    for name, days in ages.items():
+    for n, (name, days) in enumerate(ages.items()):
         ids[name] = (await api.create(world.admin, f"?publier=true&organisation={world.org.id}",
-                                      **{kind.title_field: f"Fiche {name} de test"}))["id"]
+                                      **{kind.title_field: f"Fiche {name} de test"}, **apart(kind, n)))["id"]
         await age(session, kind, ids[name], days)
     expected = {"recent": "a_jour", "half": "a_verifier", "old": "obsolete", "never": "a_verifier"}
     for name, status in expected.items():

@@ -160,7 +160,7 @@ async def test_census_places_start_unverified_with_their_provenance(session: Asy
     assert imported == loaded == {
         "verified_at": None, "by": {("import", "recensement CGET 2019")},
         "fields": {"nom", "statut", "adresse", "code_postal", "commune", "code_insee", "departement", "position",
-                   "site_web", "types", "mise_en_reseau"}}
+                   "site_web", "types", "mise_en_reseau", "identifiants.recensement_2019"}}
     demo = (await session.execute(text("SELECT id FROM place WHERE source_id = '1038'"))).scalar_one()
     detail = (await client.get(f"/v1/lieux/{demo}")).json()
     assert (detail["fraicheur"], detail["verifie_le"]) == ("a_verifier", None)

@@ -154,8 +154,11 @@ def test_shipped_mapping_and_its_rules() -> None:
     values, warnings = census.apply(raw)
     assert values == {"source_id": "7", "nom": "X", "types": ["fablab"], "adresse": "", "code_postal": "",
                       "commune": "Foix", "code_insee": "09122", "departement": "09", "longitude": "1.6",
-                      "latitude": "42.9", "site_web": "http://fablab.example", "statut": "ouvert"}
+                      "latitude": "42.9", "site_web": "http://fablab.example", "statut": "ouvert",
+                      "recensement_2019": "7"}  # copied from source_id
     assert warnings == []
+    with pytest.raises(mappings.MappingError, match="copies names unknown native column"):
+        mappings.parse({"columns": {"ID": "source_id"}, "copies": {"source_id": ["nulle_part"]}}, name="m")
 
 
 def test_mapping_files_json_and_toml(tmp_path) -> None:

@@ -12,6 +12,8 @@ A mapping is a JSON or TOML file (docs/import.md):
 - `values`: per native column, foreign value -> native value (case-insensitive); a list column maps
   each item. A value mapped to "" is dropped.
 - `constants`: native values for what the file does not say (used when the row gives nothing).
+- `copies`: native column -> other native columns that take the same value when the row gives them
+  nothing (the census row id is both the import's `source_id` and the place's `recensement_2019`).
 - `drop_invalid`: native columns whose invalid values are dropped with a warning instead of
   rejecting the row (a broken website should not keep a place out).
 - `source`: the default `source` of every row; `ignore`: foreign columns deliberately never read
@@ -33,7 +35,7 @@ from reseau_api.opendata.native import Reason
 
 SHIPPED = Path(__file__).resolve().parent / "mappings"
 TRANSFORMS = ("zfill5", "url", "upper", "lower")
-_KEYS = {"description", "source", "provenance", "columns", "null_values", "transforms", "values", "constants",
+_KEYS = {"description", "source", "provenance", "columns", "null_values", "transforms", "values", "constants", "copies",
          "drop_invalid", "ignore"}
 
 
@@ -52,6 +54,7 @@ class Mapping:
     transforms: dict[str, list[str]] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     constants: dict[str, Any] = field(default_factory=dict)
+    copies: dict[str, list[str]] = field(default_factory=dict)
     drop_invalid: set[str] = field(default_factory=set)
     ignore: list[str] = field(default_factory=list)
 
@@ -86,6 +89,10 @@ class Mapping:
         for target, value in self.constants.items():
             if native.is_empty(result.get(target)):
                 result[target] = value
+        for origin, targets in self.copies.items():
+            for target in targets:
+                if native.is_empty(result.get(target)) and not native.is_empty(result.get(origin)):
+                    result[target] = result[origin]
         return result, warnings
 
     def _map_values(self, target: str, value: Any, table: dict[str, str]) -> Any:
@@ -169,8 +176,10 @@ def parse(content: Any, *, name: str) -> Mapping:
                    for k, v in _dict(content, "null_values", name).items()}
     constants = _dict(content, "constants", name)
     drop_invalid = set(_str_list(content.get("drop_invalid", []), name, "drop_invalid"))
+    copies = {k: _str_list(v, name, f"copies.{k}") for k, v in _dict(content, "copies", name).items()}
+    copied = set(copies) | {t for targets in copies.values() for t in targets}
     for section, keys in (("transforms", transforms), ("values", values), ("null_values", null_values),
-                          ("constants", constants), ("drop_invalid", drop_invalid)):
+                          ("constants", constants), ("drop_invalid", drop_invalid), ("copies", copied)):
         stray = set(keys) - native_names
         if stray:
             raise MappingError(f"{name}: {section} names unknown native column(s) {', '.join(sorted(stray))}")
@@ -180,7 +189,8 @@ def parse(content: Any, *, name: str) -> Mapping:
     return Mapping(
         name=name, columns=columns, description=str(content.get("description", "")),
         source=str(source) if source else None, provenance=provenance or None, null_values=null_values,
-        transforms=transforms, values=values, constants=constants, drop_invalid=drop_invalid, ignore=ignore,
+        transforms=transforms, values=values, constants=constants, copies=copies, drop_invalid=drop_invalid,
+        ignore=ignore,
     )
 
 
