@@ -406,3 +406,42 @@ def test_a_member_announces_a_closure_and_removes_it(page: MemberBrowser, world:
         place = public.get(f"/lieux/{world.place}").json()
     assert (place["fermetures"], place["fermeture_en_cours"]) == ([], None)
     assert page.errors() == []
+
+
+def _luhn_siret() -> str:
+    """A fresh SIRET with a valid Luhn key (the API refuses others)."""
+    import random
+
+    digits = [random.randint(0, 9) for _ in range(13)]
+    for check in range(10):
+        number = [*digits, check]
+        total = sum(d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(reversed(number)))
+        if total % 10 == 0 and number[:9] != [3, 5, 6, 0, 0, 0, 0, 0, 0]:
+            return "".join(map(str, number))
+    raise AssertionError("unreachable")
+
+
+def test_a_member_records_the_siret_and_sees_a_wrong_one_refused(page: MemberBrowser, world: World) -> None:
+    page.sign_in(world.member)
+    page.show(f"#/lieux/{world.place}")
+    page.fill("#champ-identifiants-siret", "12345678901234")  # fails the Luhn check
+    page.click("form.fiche button[type=submit]")
+    with world.api(world.member) as api:
+        current = api.get(f"/lieux/{world.place}")
+        refused = api.patch(f"/lieux/{world.place}", headers={"If-Match": current.headers["etag"]},
+                            json={"identifiants": {"siret": "12345678901234"}})
+    assert refused.status_code == 422
+    assert page.text("#champ-identifiants-siret-erreur") == refused.json()["errors"][0]["detail"]
+    assert page.evaluate("document.getElementById('champ-identifiants-siret').getAttribute('aria-invalid')") == "true"
+    siret = _luhn_siret()
+    page.fill("#champ-identifiants-siret", siret)
+    page.click("form.fiche button[type=submit]")
+    announced(page, "Enregistré")
+    with world.api() as public:
+        assert public.get(f"/lieux/{world.place}").json()["identifiants"]["siret"] == siret
+        found = public.get("/lieux", params={"siret": siret}).json()["items"]
+    assert [p["id"] for p in found] == [world.place]  # a partner finds it by its own registry's id
+    with world.api(world.member) as api:
+        history = api.get(f"/lieux/{world.place}/historique").json()["items"][0]
+    assert history["changements"] == [{"champ": "identifiants.siret", "avant": None, "apres": siret}]
+    assert page.errors() == []

@@ -16,6 +16,16 @@ const EUROS = ["prix_demi_journee", "prix_journee", "prix_mois"];
 const TEXTS = ["nom", "description", "statut", "ouverture_prevue", "projet", "adresse", "code_postal", "commune",
   "code_insee", "departement", "horaires", "email", "telephone", "site_web", "accessibilite"];
 
+// Ids of the place in other registries (unique among published places; the API checks each).
+const IDENTIFIERS = [
+  ["siret", "SIRET (14 chiffres)", { inputmode: "numeric", maxlength: 17 }],
+  ["rna", "Numéro RNA (associations : W et 9 chiffres)", { maxlength: 10 }],
+  ["osm", "Objet OpenStreetMap (node/…, way/… ou relation/…)", { maxlength: 40 }],
+  ["acceslibre", "Fiche acceslibre (identifiant ou UUID)", { maxlength: 200 }],
+  ["data_inclusion", "Identifiant data·inclusion", { maxlength: 200 }],
+  ["recensement_2019", "Identifiant du recensement 2019", { maxlength: 20 }],
+];
+
 const euros = (value) => (value === null || value === undefined || value === "" ? null : Number(value));
 
 // The editable fields of a PlaceRead, numbers as numbers (the API writes prices as "15.00").
@@ -30,7 +40,8 @@ export function toWrite(place) {
   return { ...out, mise_en_reseau: !!place.mise_en_reseau, types: place.types || [], services: place.services || [],
     position: place.position ? { lon: place.position.lon, lat: place.position.lat } : null, teletravail,
     images: place.images || [],
-    fermetures: (place.fermetures || []).map(({ du, au, motif }) => ({ du, au, motif })) };
+    fermetures: (place.fermetures || []).map(({ du, au, motif }) => ({ du, au, motif })),
+    identifiants: Object.fromEntries(IDENTIFIERS.map(([k]) => [k, (place.identifiants || {})[k] ?? null])) };
 }
 
 const text = (form, name) => {
@@ -64,6 +75,7 @@ function read(form) {
   out.teletravail = { ...Object.fromEntries(TELEWORK.map((k) => [k, null])), ...teletravail };
   out.images = form.elements.images.value.split("\n").map((s) => s.trim()).filter(Boolean);
   out.fermetures = readClosures(form);
+  out.identifiants = Object.fromEntries(IDENTIFIERS.map(([k]) => [k, text(form, `identifiants.${k}`)]));
   return out;
 }
 
@@ -113,11 +125,15 @@ async function build(form, v, data) {
     field("site_web", "Site web (https://…)", input("site_web", d.site_web, { type: "url" })),
     field("accessibilite", "Accessibilité", textarea("accessibilite", d.accessibilite, { maxlength: 2000, rows: 2 })),
     field("images", "Images (une adresse https:// par ligne, 10 au plus)", textarea("images", (d.images || []).join("\n"), { rows: 2 })));
-  form.append(telework, contact, closuresField(d.fermetures));
+  const ids = d.identifiants || {};
+  const registries = h("fieldset", { class: "bloc" }, h("legend", {}, "Identifiants dans d'autres registres"),
+    h("div", { class: "grille" }, IDENTIFIERS.map(([key, labelText, attrs]) => field(`identifiants.${key}`, labelText,
+      input(`identifiants.${key}`, ids[key], { autocomplete: "off", ...attrs })))));
+  form.append(telework, contact, closuresField(d.fermetures), registries);
 }
 
 export const PLACES = {
-  path: "/lieux", route: "/lieux", titleField: "nom", nested: ["teletravail"],
+  path: "/lieux", route: "/lieux", titleField: "nom", nested: ["teletravail", "identifiants"],
   newTitle: "Nouveau lieu", editTitle: "Modifier", createLabel: "Créer le lieu",
   newHint: "Le lieu appartiendra à votre organisation et attendra la validation de l'équipe d'animation.",
   createdMessage: "Lieu créé : il attend la validation de l'équipe d'animation.",
