@@ -24,8 +24,8 @@ url = make_url(settings.effective_database_url).set(database="reseau_contract")
 print(url.render_as_string(hide_password=False))
 PY
 )
-$BIN/reseau-api migrate >/dev/null
-$BIN/reseau-api seed >/dev/null
+$BIN/reseau-api migrate >/dev/null 2>&1
+$BIN/reseau-api seed >/dev/null 2>&1
 KEY=$($BIN/reseau-api cles create --admin --libelle "contract run" | tail -1)
 $BIN/reseau-api serve --host 127.0.0.1 --port "$PORT" >/tmp/reseau-contract-server.log 2>&1 &
 SERVER=$!
