@@ -6,6 +6,7 @@ against `make run` (the demo data): it registers an example organisation with a 
 place, edits it, and walks through the screens as that member and as the admin.
 """
 
+import random
 import sys
 import uuid
 
@@ -26,7 +27,7 @@ def main(base: str, admin_key: str) -> None:
     api = httpx.Client(base_url=f"{base}/v1", headers={"Authorization": f"Bearer {member}"}, timeout=10)
     place = admin.post(f"/lieux?publier=true&organisation={org['id']}", json={
         "nom": "La Grange numérique (exemple)", "statut": "ouvert", "departement": "11", "commune": "Castelnaudary",
-        "adresse": "2 rue de la Gare", "code_postal": "11400", "position": {"lon": 1.9527, "lat": 43.3181},
+        "adresse": "2 rue de la Gare", "code_postal": "11400", "position": {"lon": round(1.9527 + random.uniform(0.001, 0.01), 4), "lat": 43.3181},  # not a duplicate of a previous run
         "types": ["coworking", "fablab"], "services": ["wifi", "salle_reunion"],
         "horaires": "Mo-Fr 09:00-18:00; PH off",
         "teletravail": {"postes": 12, "prix_journee": 15, "publics": ["independants", "salaries"]}}).json()
