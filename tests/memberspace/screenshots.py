@@ -25,9 +25,10 @@ def main(base: str, admin_key: str) -> None:
                                              "forme_juridique": "association", "nature": "associatif"}).json()
     member = admin.post(f"/organisations/{org['id']}/cles", json={"libelle": "Équipe du lieu"}).json()["cle"]
     api = httpx.Client(base_url=f"{base}/v1", headers={"Authorization": f"Bearer {member}"}, timeout=10)
+    lon = round(1.9527 + random.uniform(0.001, 0.01), 4)  # apart from earlier runs' example: not a duplicate
     place = admin.post(f"/lieux?publier=true&organisation={org['id']}", json={
         "nom": "La Grange numérique (exemple)", "statut": "ouvert", "departement": "11", "commune": "Castelnaudary",
-        "adresse": "2 rue de la Gare", "code_postal": "11400", "position": {"lon": round(1.9527 + random.uniform(0.001, 0.01), 4), "lat": 43.3181},  # not a duplicate of a previous run
+        "adresse": "2 rue de la Gare", "code_postal": "11400", "position": {"lon": lon, "lat": 43.3181},
         "types": ["coworking", "fablab"], "services": ["wifi", "salle_reunion"],
         "horaires": "Mo-Fr 09:00-18:00; PH off",
         "teletravail": {"postes": 12, "prix_journee": 15, "publics": ["independants", "salaries"]}}).json()
