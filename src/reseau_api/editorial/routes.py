@@ -84,6 +84,7 @@ def editing_router(res: Editable[Any]) -> APIRouter:
     follow = links({f"get_{res.name}": record, f"update_{res.name}": current, f"archive_{res.name}": current,
                     f"moderate_{res.name}": current, f"list_{res.name}_revisions": record,
                     f"restore_{res.name}_revision": {**current, "version": "$response.body#/version"}})
+    written = {"headers": _ETAG_HEADER, **follow}  # the 200 of every write on a record
 
     async def answer(session: SessionDep, response: Response, obj: Any) -> Any:
         response.headers["ETag"] = res.etag(obj)
@@ -140,7 +141,7 @@ def editing_router(res: Editable[Any]) -> APIRouter:
     router.add_api_route(
         "/{id_or_slug}", update, methods=["PATCH"], name=f"update_{res.name}", response_model=Read,
         summary=f"Edit a {noun} (JSON Merge Patch)", dependencies=[Depends(merge_patch_body)],
-        responses={200: {"headers": _ETAG_HEADER, **follow}, **problem_responses(*_WRITE_ERRORS, 415)},
+        responses={200: written, **problem_responses(*_WRITE_ERRORS, 415)},
     )
 
     async def archive(
@@ -156,7 +157,7 @@ def editing_router(res: Editable[Any]) -> APIRouter:
     router.add_api_route(
         "/{id_or_slug}", archive, methods=["DELETE"], name=f"archive_{res.name}", response_model=Read,
         summary=f"Archive a {noun}",
-        responses={200: {"headers": _ETAG_HEADER, **follow}, **problem_responses(*_WRITE_ERRORS)},
+        responses={200: written, **problem_responses(*_WRITE_ERRORS)},
     )
 
     async def moderate(
@@ -174,7 +175,7 @@ def editing_router(res: Editable[Any]) -> APIRouter:
     router.add_api_route(
         "/{id_or_slug}/moderation", moderate, methods=["POST"], name=f"moderate_{res.name}", response_model=Read,
         summary=f"Publish or reject a {noun}",
-        responses={200: {"headers": _ETAG_HEADER, **follow}, **problem_responses(*_WRITE_ERRORS)},
+        responses={200: written, **problem_responses(*_WRITE_ERRORS)},
     )
 
     async def confirm(
@@ -231,7 +232,7 @@ def editing_router(res: Editable[Any]) -> APIRouter:
     router.add_api_route(
         "/{id_or_slug}/historique/{version}/restauration", restore, methods=["POST"],
         name=f"restore_{res.name}_revision", response_model=Read, summary=f"Restore an earlier version of a {noun}",
-        responses={200: {"headers": _ETAG_HEADER, **follow}, **problem_responses(*_WRITE_ERRORS)},
+        responses={200: written, **problem_responses(*_WRITE_ERRORS)},
     )
     return router
 
