@@ -59,12 +59,23 @@ class Envelope:
             return box(self.min_lon, self.max_lon)
         return f"({box(self.min_lon, 180.0)} OR {box(-180.0, self.max_lon)})"
 
+    def centre(self, p: Params) -> str | None:
+        """The box's centre as a lon/lat point (what an items page is ordered from), or None when the box
+        crosses the antimeridian (its pages keep the id order)."""
+        if self.min_lon > self.max_lon:
+            return None
+        point = (f"ST_MakePoint({p((self.min_lon + self.max_lon) / 2, 'float8')}, "
+                 f"{p((self.min_lat + self.max_lat) / 2, 'float8')})")
+        if self.srid == 4326:
+            return f"ST_SetSRID({point}, 4326)"
+        return f"ST_Transform(ST_SetSRID({point}, {int(self.srid)}), 4326)"
+
 
 @dataclass
 class FeaturePage:
     features: list[str]  # GeoJSON Feature texts, in order
     number_matched: int | None  # exact, or None when above EXACT_COUNT_LIMIT (OGC wants it exact)
-    next_key: str | None  # the last key served, when there is a next page
+    next_key: list[Any] | None  # the sort key of the last feature served, when there is a next page
 
 
 # Flat properties, as GIS tools like them (arrays become string lists in GDAL/QGIS); unknown values are
@@ -97,11 +108,19 @@ async def _count(raw: Any, table: str, where: str, values: list[Any]) -> int | N
 PLACE_PUBLIC = PLACE_WORKFLOW.public_sql("p.moderation")
 
 
+def place_order(envelope: Envelope | None) -> str:
+    """How an items page of places is ordered: with a bbox, nearest the box's centre first (a map view:
+    the geometry index walks it and stops after `limit` rows however dense the box); else by id (the
+    primary key walks it)."""
+    return "distance" if envelope is not None and envelope.min_lon <= envelope.max_lon else "id"
+
+
 async def place_features(
     session: AsyncSession, filters: PlaceFilters, *, envelope: Envelope | None, updated: tuple[Any, Any] | None,
-    limit: int, after: UUID | None, srid: int = 4326,
+    limit: int, after: tuple[Any, ...] | None, srid: int = 4326,
 ) -> FeaturePage:
-    """A page of published places as GeoJSON features, in id order (the primary key walks it)."""
+    """A page of published places as GeoJSON features, in `place_order`: `after` is the key of the last
+    feature of the previous page ((distance, id) or (id,)), the page starts strictly after it."""
     p = Params()
     conditions = filters.conditions(p)
     if envelope is not None:
@@ -114,14 +133,37 @@ async def place_features(
             conditions.append(f"p.updated_at <= {p(end, 'timestamptz')}")
     where = " AND ".join(conditions)
     count_values = list(p.values)
-    keyset = f"p.id > {p(after, 'uuid')}" if after is not None else "TRUE"
-    sql = (f"SELECT {_place_feature(srid)} AS body, p.id FROM place p WHERE {where} AND {keyset} "
-           f"ORDER BY p.id LIMIT {p(limit + 1, 'int')}")
+    centre = envelope.centre(p) if envelope is not None and place_order(envelope) == "distance" else None
+    limit_param = p(limit + 1, "int")
+    if centre is not None:
+        # Planar distance in degrees, ties by id (a total order: paging is stable and complete). The
+        # GiST index walks `<->` nearest-first, which the planner only does for that one ORDER BY (with
+        # `, p.id` it read the whole box and sorted it: 2,451 rows for 101 at 1M places). So: the next
+        # `limit` + 1 rows by `<->` bound the distance of the page's last row; every row within that bound
+        # (indexed), ordered by (distance, id), makes the page.
+        key = f"ST_Distance(p.geom, {centre})"
+        keyset = f"({key}, p.id) > ({p(after[0], 'float8')}, {p(after[1], 'uuid')})" if after else "TRUE"
+        sql = f"""WITH knn AS (
+                SELECT {key} AS d FROM place p WHERE {where} AND {keyset}
+                ORDER BY p.geom <-> {centre} LIMIT {limit_param}
+            ), bound AS (SELECT max(d) AS r FROM knn)
+            SELECT {_place_feature(srid)} AS body, p.id, p.sort_key FROM (
+                SELECT p.*, {key} AS sort_key FROM place p, bound
+                WHERE {where} AND {keyset} AND ST_DWithin(p.geom, {centre}, bound.r * (1 + 1e-9))
+                ORDER BY {key}, p.id LIMIT {limit_param}) AS p
+            ORDER BY p.sort_key, p.id"""
+    else:
+        keyset = f"p.id > {p(after[0], 'uuid')}" if after else "TRUE"
+        sql = (f"SELECT {_place_feature(srid)} AS body, p.id FROM place p WHERE {where} AND {keyset} "
+               f"ORDER BY p.id LIMIT {limit_param}")
     raw = await raw_connection(session)
     rows = await raw.fetch(sql, *p.values)
     complete = after is None and len(rows) <= limit  # the first page holds every match: that is the count
     matched = len(rows) if complete else await _count(raw, "place p", where, count_values)
-    next_key = str(rows[limit - 1]["id"]) if len(rows) > limit else None
+    next_key = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_key = [last["sort_key"], str(last["id"])] if centre is not None else [str(last["id"])]
     return FeaturePage([r["body"] for r in rows[:limit]], matched, next_key)
 
 
@@ -156,7 +198,7 @@ async def department_features(
         f"SELECT {_department_feature(srid)} AS body, d.code FROM departement d WHERE {where} AND {keyset} "
         f"ORDER BY d.code LIMIT {p(limit + 1, 'int')}", *p.values)
     matched = await _count(raw, "departement d", where, count_values)
-    next_key = rows[limit - 1]["code"] if len(rows) > limit else None
+    next_key = [rows[limit - 1]["code"]] if len(rows) > limit else None
     return FeaturePage([r["body"] for r in rows[:limit]], matched, next_key)
 
 
