@@ -277,13 +277,9 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     return (x / n * 360 - 180 - eps, lat(y + 1) - eps, (x + 1) / n * 360 - 180 + eps, lat(y) + eps)
 
 
-def _tile_sql(z: int, where: str, clustered: bool) -> str:
-    if not clustered:
-        return f"""SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
-            SELECT {_point("r.gx", "r.gy")} AS geom, {_PROPERTIES["r"]}
-            FROM {_positions(_TILE_COLUMNS, where)}
-            WHERE floor(r.gx / {TILE_EXTENT}) = $2::int AND floor(r.gy / {TILE_EXTENT}) = $3::int) AS t"""
-    # Grid cells align with tiles (16 per side), so each cell lies in one tile; the
+def _tile_sql(z: int, where: str) -> str:
+    # A clustered tile from its places (with filters, or finer than the grid's levels). Grid cells align
+    # with tiles (16 per side), so each cell lies in one tile; the
     # tile test runs on the cells, after a hash aggregate over the candidates. A cell of several places
     # becomes one point (their mean position) with point_count; a lone place keeps its attributes, read back
     # by its row address (ctid, within this statement's snapshot).
@@ -345,14 +341,16 @@ _GRID_TILE_SQL = f"""WITH cells AS MATERIALIZED (
             LIMIT 1) AS p ON TRUE) AS t"""
 
 
-async def _crowded(raw: Any, filters: PlaceFilters, z: int, x: int, y: int) -> bool:
-    """Whether the tile holds more than TILE_MAX_POINTS places: an index scan that stops at one more."""
-    p = Params()
-    envelope = "ST_MakeEnvelope({}, {}, {}, {}, 4326)".format(*(p(v, "float8") for v in tile_bounds(z, x, y)))
-    where = " AND ".join(filters.conditions(p))
-    return bool(await raw.fetchval(
-        f"SELECT count(*) > {TILE_MAX_POINTS} FROM (SELECT 1 FROM place p WHERE {where} AND p.geom && {envelope} "
-        f"LIMIT {TILE_MAX_POINTS + 1}) AS n", *p.values))
+def _points_sql(where: str) -> str:
+    # One statement for the common case: the tile's candidates, read up to TILE_MAX_POINTS + 1 (the GiST scan
+    # stops there), and the tile of their points unless there are more (then `crowded`, and no tile).
+    return f"""WITH r AS MATERIALIZED (SELECT * FROM {_positions(_TILE_COLUMNS, where)} LIMIT {TILE_MAX_POINTS + 1})
+        SELECT (SELECT count(*) FROM r) > {TILE_MAX_POINTS} AS crowded,
+               CASE WHEN (SELECT count(*) FROM r) <= {TILE_MAX_POINTS} THEN (
+                   SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
+                       SELECT {_point("r.gx", "r.gy")} AS geom, {_PROPERTIES["r"]} FROM r
+                       WHERE floor(r.gx / {TILE_EXTENT}) = $2::int AND floor(r.gy / {TILE_EXTENT}) = $3::int) AS t)
+               END AS body"""
 
 
 async def tile(session: AsyncSession, filters: PlaceFilters, z: int, x: int, y: int) -> bytes:
@@ -366,10 +364,13 @@ async def tile(session: AsyncSession, filters: PlaceFilters, z: int, x: int, y: 
         p(value, "float8")
     where = " AND ".join(filters.conditions(p))
     raw = await raw_connection(session)
-    clustered = z <= CLUSTER_MAX_ZOOM or await _crowded(raw, filters, z, x, y)
+    if z > CLUSTER_MAX_ZOOM:
+        row = await raw.fetchrow(_points_sql(where), *p.values)
+        if not row["crowded"]:
+            return bytes(row["body"] or b"")
     level = grid_level(z)
-    if clustered and level is not None and filters == PlaceFilters():
+    if level is not None and filters == PlaceFilters():
         body = await raw.fetchval(_GRID_TILE_SQL, level - (z + 4), x, y, level - z, 2.0 ** (z - 8), level)
     else:
-        body = await raw.fetchval(_tile_sql(z, where, clustered), *p.values)
+        body = await raw.fetchval(_tile_sql(z, where), *p.values)
     return bytes(body or b"")
