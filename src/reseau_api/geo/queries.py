@@ -341,16 +341,28 @@ _GRID_TILE_SQL = f"""WITH cells AS MATERIALIZED (
             LIMIT 1) AS p ON TRUE) AS t"""
 
 
-def _points_sql(where: str) -> str:
-    # One statement for the common case: the tile's candidates, read up to TILE_MAX_POINTS + 1 (the GiST scan
-    # stops there), and the tile of their points unless there are more (then `crowded`, and no tile).
-    return f"""WITH r AS MATERIALIZED (SELECT * FROM {_positions(_TILE_COLUMNS, where)} LIMIT {TILE_MAX_POINTS + 1})
-        SELECT (SELECT count(*) FROM r) > {TILE_MAX_POINTS} AS crowded,
-               CASE WHEN (SELECT count(*) FROM r) <= {TILE_MAX_POINTS} THEN (
+def _points_sql(z: int, where: str, unfiltered: bool) -> str:
+    # One statement for the common case: whether the tile holds more than TILE_MAX_POINTS places and, if not,
+    # the tile of their points. Without filters the grid counts them (the rows of the first level at or below
+    # zoom z under the tile: at most 4), so a dense tile reads no place here; with filters, the candidates are
+    # read up to TILE_MAX_POINTS + 1 (the GiST scan stops there). The CTE of candidates is only read when the
+    # tile is not crowded.
+    level = next((level for level in GRID_LEVELS if level >= z), None)
+    if unfiltered and level is not None:
+        shift = level - z  # a constant chosen by code
+        crowded = f"""(SELECT coalesce(sum(g.n), 0) FROM place_grid g WHERE g.z = {level}
+            AND g.x BETWEEN $2::int << {shift} AND (($2::int + 1) << {shift}) - 1
+            AND g.y BETWEEN $3::int << {shift} AND (($3::int + 1) << {shift}) - 1) > {TILE_MAX_POINTS}"""
+    else:
+        crowded = f"(SELECT count(*) FROM r) > {TILE_MAX_POINTS}"
+    return f"""WITH r AS MATERIALIZED (SELECT * FROM {_positions(_TILE_COLUMNS, where)} LIMIT {TILE_MAX_POINTS + 1}),
+        crowded AS MATERIALIZED (SELECT {crowded} AS crowded)
+        SELECT c.crowded, CASE WHEN NOT c.crowded THEN (
                    SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
                        SELECT {_point("r.gx", "r.gy")} AS geom, {_PROPERTIES["r"]} FROM r
                        WHERE floor(r.gx / {TILE_EXTENT}) = $2::int AND floor(r.gy / {TILE_EXTENT}) = $3::int) AS t)
-               END AS body"""
+               END AS body
+        FROM crowded c"""
 
 
 async def tile(session: AsyncSession, filters: PlaceFilters, z: int, x: int, y: int) -> bytes:
@@ -365,7 +377,7 @@ async def tile(session: AsyncSession, filters: PlaceFilters, z: int, x: int, y: 
     where = " AND ".join(filters.conditions(p))
     raw = await raw_connection(session)
     if z > CLUSTER_MAX_ZOOM:
-        row = await raw.fetchrow(_points_sql(where), *p.values)
+        row = await raw.fetchrow(_points_sql(z, where, filters == PlaceFilters()), *p.values)
         if not row["crowded"]:
             return bytes(row["body"] or b"")
     level = grid_level(z)
