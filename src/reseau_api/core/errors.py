@@ -266,8 +266,9 @@ def _template_regex(template: str) -> re.Pattern[str]:
 
 
 def _allowed_methods(request: Request, fallback: str | None) -> str | None:
-    """Every method of the path: the documented ones, and HEAD with GET. Routes are per method (GET /lieux/{id} and PATCH /lieux/{id}
-    are two routes, possibly in two routers) and Starlette's 405 names the first one's methods only.
+    """Every method of the path: the documented ones, and HEAD with GET. Routes are per method (GET
+    /lieux/{id} and PATCH /lieux/{id} are two routes, possibly in two routers) and Starlette's 405 names
+    the first one's methods only.
     The most literal matching path templates win (`/cles/moi` over `/cles/{id}`), as in the contract."""
     path = request.url.path
     matches: list[tuple[int, set[str]]] = []

@@ -4,8 +4,8 @@ import json
 import logging
 import os
 import re
-import sys
 import secrets
+import sys
 import time
 from typing import Any
 
