@@ -110,7 +110,7 @@ async def get_tilejson(request: Request, session: SessionDep, filters: PlaceFilt
         attribution="Réseau des tiers-lieux d'Occitanie, Licence Ouverte / Etalab 2.0",
         tiles=[template], minzoom=MIN_ZOOM, maxzoom=DATA_MAX_ZOOM, bounds=list(bounds),
         center=[round((bounds[0] + bounds[2]) / 2, 5), round((bounds[1] + bounds[3]) / 2, 5), 7],
-        vector_layers=[VectorLayer(id="lieux", description="Published places; grouped at low zoom",
+        vector_layers=[VectorLayer(id="lieux", description="Published places; grouped at low zoom and in dense tiles",
                                    minzoom=MIN_ZOOM, maxzoom=DATA_MAX_ZOOM, fields=_FIELDS)],
     )
     return Response(document.model_dump_json(), media_type="application/json",
