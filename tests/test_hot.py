@@ -130,6 +130,7 @@ async def test_hot_answers_are_the_routes_answers(
             ours, theirs = await client.get(path, headers=headers), await reference.get(path, headers=headers)
             assert _comparable(ours) == _comparable(theirs), path
     assert sorted(set(served)) == sorted(set(HOT))
+    assert not set(HOT) & set(DEFERRED)
 
 
 async def test_hot_statuses(client: httpx.AsyncClient, session: AsyncSession) -> None:
@@ -139,6 +140,22 @@ async def test_hot_statuses(client: httpx.AsyncClient, session: AsyncSession) ->
     assert {(await client.get(p)).status_code for p in DEFERRED_VALID} <= {200, 204}
     assert {p: (await client.get(p)).status_code for p in DEFERRED if p not in DEFERRED_VALID} == {
         p: 404 if "nulle" in p else 400 for p in DEFERRED if p not in DEFERRED_VALID}
+    # The newly hot filters filter (the comparison above holds for empty answers too).
+    atelier, cowork = "Atelier du Capitole", "Cowork Montpellier Gare"
+    expected = {f"/v1/lieux?siret={SIRET}": [atelier], "/v1/lieux?siret=732%20829%20320%2000074": [atelier],
+                "/v1/lieux?rna=w313012345": [atelier], "/v1/lieux?recensement_2019=14": [atelier],
+                "/v1/lieux?siret=35600000010014": [], "/v1/lieux?fraicheur=a_verifier": [cowork],
+                "/v1/lieux?ouvert_le=2026-12-01T10:00:00": [atelier, cowork],
+                "/v1/lieux?ouvert_le=2026-12-05T10:00%2B01:00&f=geojson": [atelier],
+                "/v1/lieux?ouvert_le=2026-12-01T19:30&departement=34": [],
+                "/v1/lieux?ouvert_maintenant=true&departement=31": [atelier]}
+    assert expected.keys() <= set(HOT)
+    found = {}
+    for path in expected:
+        body = (await client.get(path)).json()
+        found[path] = [i["nom"] for i in body["items"]] if "items" in body else [
+            f["properties"]["nom"] for f in body["features"]]
+    assert found == expected
     head = await client.head("/v1/lieux?limit=1")
     assert head.status_code == 200 and head.content == b"" and head.headers["etag"]
     etag = (await client.get("/v1/lieux?limit=1")).headers["etag"]
