@@ -9,13 +9,15 @@ from pydantic import TypeAdapter, ValidationError
 from reseau_api.core.hot import Defer
 from reseau_api.core.params import Parameters, param
 from reseau_api.places.filters import PLACE_FILTERS
+from reseau_api.practices.router import PRACTICE_FILTERS
 
 # Plain spellings, odd ones Pydantic accepts, and refusals, for every kind of declared filter.
 RAW = [
     "", " ", "0", "1", "05", "+1", "-1", "1_0", " 5", "5 ", "1e3", "1.0", "10000", "10001", "200000", "200001",
     "18.50", "18.505", "100000", "100000.00", "100000.01", ".5", "5.", "nan", "inf", "Infinity", "٣",
     "true", "false", "True", "yes", "no", "on", "t", "TRUE",
-    "coworking", "fablab", "gare", "ouvert", "wifi", "visio", "a_jour", "a_verifier", "obsolete", "vieux",
+    "coworking", "fablab", "gare", "ouvert", "wifi", "visio", "teletravail", "numerique", "a_jour", "a_verifier",
+    "obsolete", "vieux",
     "31", "34", "75", "2A", "34172", "2A004", "2a004", "1234", "123456", "٣٤١٧٢",
     "cowork gare", "a" * 200, "a" * 201, "1,2,3,4", "1,2,3", "1,2,3,4\n", "a,b,c,d", "," * 3, "x" * 121,
     "43.61,3.87", "9" * 61,
@@ -26,7 +28,9 @@ RAW = [
     "73282932000074", "732 829 320 00074", "732.829.320.00074", "73282932000075", "35600000010014", "7" * 21,
     "W313012345", "w313012345", " W313012345", "W31301234", "node/42", "way/0", "relation/1", " node/42",
     "la-cantine", "La-Cantine", "la--cantine", "8D1B2C3A-0000-4000-8000-00000000000A",
-    "8d1b2c3a-0000-4000-8000-00000000000a", "dora--4b9c3ad0", "dora-4b9c3ad0", "14", "014", "1234567890",
+    "8d1b2c3a-0000-4000-8000-00000000000a", "8d1b2c3a00004000800000000000000a",
+    "{8d1b2c3a-0000-4000-8000-00000000000a}", "urn:uuid:8d1b2c3a-0000-4000-8000-00000000000a",
+    "8d1b2c3a-0000-4000-8000-00000000000", "dora--4b9c3ad0", "dora-4b9c3ad0", "14", "014", "1234567890",
 ]
 
 
@@ -40,16 +44,17 @@ def _pydantic(params: Parameters, name: str, raw: str) -> Any:
     return TypeAdapter(p.annotation()).validate_python([raw, raw] if p.many else raw)
 
 
-@pytest.mark.parametrize("name", sorted(PLACE_FILTERS.names))
-def test_a_hot_reader_reads_what_pydantic_reads_or_defers(name: str) -> None:
+@pytest.mark.parametrize(("params", "name"), [(PLACE_FILTERS, n) for n in sorted(PLACE_FILTERS.names)]
+                         + [(PRACTICE_FILTERS, n) for n in sorted(PRACTICE_FILTERS.names)])
+def test_a_hot_reader_reads_what_pydantic_reads_or_defers(params: Parameters, name: str) -> None:
     accepted = 0
     for raw in RAW:
         try:
-            expected: Any = _pydantic(PLACE_FILTERS, name, raw)
+            expected: Any = _pydantic(params, name, raw)
         except ValidationError:
             expected = ValidationError
         try:
-            got: Any = _hot(PLACE_FILTERS, name, raw)
+            got: Any = _hot(params, name, raw)
         except Defer:
             continue
         assert repr(got) == repr(expected), (name, raw)  # same value, same type (Decimal places, tzinfo)
@@ -66,10 +71,10 @@ def test_repeated_single_values_and_too_many_values_defer() -> None:
 
 
 def test_a_type_without_an_exact_hot_reader_is_refused_at_declaration() -> None:
-    from uuid import UUID
+    from datetime import date
 
     with pytest.raises(TypeError, match="hot=False"):
-        Parameters(param("organisation", UUID, "An id"))
-    never = Parameters(param("organisation", UUID, "An id", hot=False))
+        Parameters(param("jour", date, "A day"))
+    never = Parameters(param("jour", date, "A day", hot=False))
     with pytest.raises(Defer):
-        never.read({"organisation": ["8d1b2c3a-0000-4000-8000-00000000000a"]})
+        never.read({"jour": ["2026-12-01"]})

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
+from uuid import UUID
 
 import annotated_types as at
 from fastapi import Query
@@ -229,6 +230,7 @@ def _limits(metadata: list[Any]) -> dict[str, Any]:
     return limits
 
 
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _DECIMAL = re.compile(r"(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,6})?")
 # ISO 8601 as the API documents it: date, T, hours and minutes, optional seconds, optional Z or offset.
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:Z|[+-][01][0-9]:[0-5][0-9])?")
@@ -262,6 +264,8 @@ def _base_reader(base: Any, limits: dict[str, Any]) -> Reader:
         return _decimal_reader(ge, le)
     if base is datetime and ge is None and le is None:
         return _datetime
+    if base is UUID:
+        return _uuid
     raise TypeError(f"no hot reader for {base!r}: declare the parameter hot=False")
 
 
@@ -297,6 +301,12 @@ def _decimal_reader(ge: Any, le: Any) -> Reader:
             raise Defer
         return value
     return number
+
+
+def _uuid(raw: str) -> UUID:
+    if not _UUID.fullmatch(raw):  # the hyphenated form only (Pydantic also reads others)
+        raise Defer
+    return UUID(raw)
 
 
 def _datetime(raw: str) -> datetime:
