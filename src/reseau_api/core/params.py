@@ -58,19 +58,21 @@ class Param:
     examples: list[str] | None = None
     constraints: dict[str, Any] = field(default_factory=dict)
     hot: bool = True
+    default: Any = None  # what the framework passes when absent (the hot reader leaves it out)
 
     def annotation(self) -> Any:
         extra: dict[str, Any] = {"examples": self.examples} if self.examples else {}
         if not self.many:
-            return Annotated[self.type | None, Query(description=self.description, **self.constraints, **extra)]
+            kind = self.type | None if self.default is None else self.type
+            return Annotated[kind, Query(description=self.description, **self.constraints, **extra)]
         item = Annotated[self.type, Field(**self.constraints)] if self.constraints else self.type
         return Annotated[list[item] | None,  # type: ignore[valid-type]
                          Query(description=self.description, max_length=self.many, **extra)]
 
 
 def param(name: str, type: Any, description: str, *, many: int = 0, examples: list[str] | None = None,
-          hot: bool = True, **constraints: Any) -> Param:
-    return Param(name, type, description, many, examples, constraints, hot)
+          hot: bool = True, default: Any = None, **constraints: Any) -> Param:
+    return Param(name, type, description, many, examples, constraints, hot, default)
 
 
 class Parameters:
@@ -85,7 +87,7 @@ class Parameters:
 
     def signature(self, returns: Any = inspect.Signature.empty) -> inspect.Signature:
         return inspect.Signature([
-            inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=p.annotation())
+            inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default, annotation=p.annotation())
             for p in self.params.values()], return_annotation=returns)
 
     def read(self, query: RawQuery) -> Values:
