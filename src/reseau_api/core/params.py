@@ -47,9 +47,10 @@ Values = dict[str, Any]
 
 @dataclass(frozen=True)
 class Param:
-    """One query parameter. `constraints` are `Query`/`Field` keywords (ge, le, min_length, max_length,
-    pattern, allow_inf_nan); for a repeatable parameter (`many`: at most that many values) they bound
-    each value."""
+    """One query parameter. `type`: str, int (with ge and le), bool, Decimal, datetime, UUID, a Literal of
+    strings, or an `Annotated` one of these with plain validators and length limits (`shared/identifiers`).
+    `constraints` are `Query`/`Field` keywords (ge, le, min_length, max_length, pattern, allow_inf_nan);
+    for a repeatable parameter (`many`: at most that many values) they bound each value."""
 
     name: str
     type: Any
@@ -266,7 +267,7 @@ def _base_reader(base: Any, limits: dict[str, Any]) -> Reader:
         return _decimal_reader(ge, le)
     if base is datetime and ge is None and le is None:
         return _datetime
-    if base is UUID:
+    if base is UUID and ge is None and le is None:
         return _uuid
     raise TypeError(f"no hot reader for {base!r}: declare the parameter hot=False")
 
