@@ -53,7 +53,8 @@ async def test_a_plain_place(session: AsyncSession) -> None:
 async def test_every_field_set_and_awkward_values(session: AsyncSession) -> None:
     place = await make_place(
         session, nom='L\'"Atelier" \\ du\tCapitole — 🚲', description="Ligne 1\nLigne 2\r\n\u2028</script>",
-        services=["wifi", "visio"], types=["fablab", "coworking"], adresse="1 rue d'Alsace", horaires="Mo-Fr 09:00-18:00",
+        services=["wifi", "visio"], types=["fablab", "coworking"], adresse="1 rue d'Alsace",
+        horaires="Mo-Fr 09:00-18:00",
         email="contact@example.org", telephone="0561000000", site_web="https://example.org/a?b=c&d=é",
         accessibilite="Rampe", images=["https://example.org/1.jpg", "https://example.org/2.jpg"],
         ouverture_prevue="2027-01-15", projet="extension", mise_en_reseau=True,

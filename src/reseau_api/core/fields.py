@@ -54,7 +54,8 @@ def datetime_text_of_json(expr: str) -> str:
     """The same, for a timestamptz stored as JSON text (`"2026-12-01T15:10:39.12+00:00"`, to_jsonb's): Pydantic
     keeps its offset, writes a zero offset `Z` and the fraction in 6 digits (none when it is 0)."""
     parts = rf"regexp_match({expr}, '^(\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(.*)$')"
-    return (rf"""(SELECT '"' || m[1] || CASE WHEN m[2] IS NULL OR m[2] ~ '^\.0+$' THEN '' ELSE rpad(m[2], 7, '0') END """
+    return (rf"""(SELECT '"' || m[1] || CASE WHEN m[2] IS NULL OR m[2] ~ '^\.0+$' THEN '' """
+            rf"""ELSE rpad(m[2], 7, '0') END """
             f"""|| CASE WHEN m[3] IN ('+00:00', '-00:00') THEN 'Z' ELSE m[3] END || '"' FROM {parts} AS m)""")
 
 
