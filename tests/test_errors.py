@@ -1,5 +1,7 @@
 """Every error is an RFC 9457 problem; nothing internal leaks."""
 
+import logging
+
 import httpx
 import pytest
 
@@ -22,12 +24,12 @@ async def test_wrong_method_is_a_405_problem_with_allow(client: httpx.AsyncClien
     response = await client.delete("/health/live")
     assert response.status_code == 405
     assert response.headers["content-type"] == PROBLEM
-    assert response.headers["allow"] == "GET"
+    assert response.headers["allow"] == "GET, HEAD"  # HEAD is served wherever GET is
     assert response.json()["type"] == "/problemes/methode-non-autorisee"
 
 
 @pytest.mark.parametrize(("method", "path", "allow"), [
-    ("DELETE", "/v1/cles/moi", "GET"),  # not DELETE /v1/cles/{key_id} with key_id "moi"
+    ("DELETE", "/v1/cles/moi", "GET, HEAD"),  # not DELETE /v1/cles/{key_id} with key_id "moi"
     ("GET", "/v1/bonnes-pratiques/apercu", "POST"),  # not the practice whose slug would be "apercu"
     ("PATCH", "/v1/bonnes-pratiques/apercu", "POST"),
 ])
@@ -58,7 +60,9 @@ async def test_oversized_body_is_refused_before_reading(client: httpx.AsyncClien
     assert "65536 bytes" in response.json()["detail"]
 
 
-async def test_unexpected_errors_leak_nothing(client: httpx.AsyncClient) -> None:
+async def test_unexpected_errors_leak_nothing(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture,
+) -> None:
     from reseau_api.main import create_app
 
     app = create_app()  # a private instance: the shared app and its contract stay untouched
@@ -69,11 +73,22 @@ async def test_unexpected_errors_leak_nothing(client: httpx.AsyncClient) -> None
 
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
-        response = await c.get("/__boom")
+        logger = logging.getLogger("reseau_api")  # it does not propagate to the root, where caplog listens
+        logger.addHandler(caplog.handler)
+        try:
+            response = await c.get("/__boom", headers={"X-Request-ID": "trace-500"})
+        finally:
+            logger.removeHandler(caplog.handler)
     assert response.status_code == 500
     assert response.headers["content-type"] == PROBLEM
     assert "secret" not in response.text
     assert "Traceback" not in response.text
+    # The error page answers inside the project's layers: the 500 has the request id, the security
+    # headers, and its log line names the same id.
+    assert response.headers["x-request-id"] == "trace-500"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert [r.getMessage() for r in caplog.records if r.name == "reseau_api.errors"] == [
+        "unhandled error on GET /__boom id=trace-500"]
 
 
 async def test_nul_bytes_in_the_url_are_a_400_not_a_500(client: httpx.AsyncClient) -> None:

@@ -51,4 +51,4 @@ def test_links_lead_to_operations_with_the_parameters_they_fill() -> None:
                             field = value.removeprefix("$response.body#/")
                             assert field in schema["components"]["schemas"][body]["properties"], where
                     found += 1
-    assert found == 70  # 2 editorial resources × 5 writes × 6 links, claims 2, webhooks 4, organisations 3, keys 1
+    assert found == 80  # 2 editorial resources × 5 writes × 7 links, claims 2, webhooks 4, organisations 3, keys 1

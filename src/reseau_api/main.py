@@ -6,6 +6,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp
 
 from reseau_api import models  # noqa: F401  (configures every mapper)
 from reseau_api.api import api_router
@@ -48,11 +50,26 @@ async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await db.read_engine.dispose()
 
 
+class App(FastAPI):
+    """FastAPI with the project's middleware outside the framework's own layers (error page, telemetry,
+    body limit), not inside them: the hot reads answer before those layers run, and a 500 from the error
+    page still gets the request id, the access log line and the security headers. `outer` is listed
+    outermost first."""
+
+    outer: list[Middleware]
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        for cls, args, kwargs in reversed(self.outer):
+            app = cls(app, *args, **kwargs)
+        return app
+
+
 def create_app(*, hot_reads: bool = True) -> FastAPI:
     """The app; `hot_reads=False` leaves every request to the routes (tests compare both paths)."""
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
-    app = FastAPI(
+    app = App(
         title="reseau-api",
         version="1.0.0",
         summary="Directory of the Occitanie tiers-lieux network",
@@ -61,6 +78,9 @@ def create_app(*, hot_reads: bool = True) -> FastAPI:
         docs_url=None, redoc_url=None,  # served by home/router.py from pinned local assets
         license_info={"name": "Data: Licence Ouverte / Etalab 2.0"},
         generate_unique_id_function=lambda route: route.name,  # operationId = verb_noun
+        # Metrics are Prometheus (/metrics, core/observability.py); the framework's OpenTelemetry hooks
+        # would otherwise look up the global providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     install_error_handlers(app)
     app.include_router(health_router)
@@ -74,21 +94,19 @@ def create_app(*, hot_reads: bool = True) -> FastAPI:
         "/problemes/{slug}", problem_type_page, methods=["GET"], include_in_schema=False,
         response_class=HTMLResponse,
     )
-    # Innermost: the hot public reads (lists, tiles, OGC items) on a plain asyncpg pool; any request it
-    # does not judge valid goes on to the routes unchanged (core/hot.py).
+    app.outer = [
+        Middleware(ObservabilityMiddleware),
+        # HEAD, Host rule, keys in URLs, CORS (public reads open to any origin; writes are for servers and
+        # the CLI, not browsers), conditional GET, compression and security headers.
+        Middleware(HttpMiddleware, public_base_url=settings.public_base_url, allowed_hosts=settings.allowed_hosts,
+                   cors_origins=settings.cors_origins),
+        Middleware(RequestGuardMiddleware, max_body_bytes=settings.max_body_bytes,
+                   large_bodies={"/v1/imports": settings.import_max_bytes}),
+    ]
+    # Innermost of ours: the hot public reads (lists, tiles, OGC items) on a plain asyncpg pool; any
+    # request it does not judge valid goes on to the framework and the routes unchanged (core/hot.py).
     if hot_reads:
-        app.add_middleware(HotReads, routes=[*places_hot.ROUTES, *geo_hot.ROUTES], fastapi_app=app)
-    app.add_middleware(
-        RequestGuardMiddleware, max_body_bytes=settings.max_body_bytes,
-        large_bodies={"/v1/imports": get_settings().import_max_bytes},
-    )
-    # HEAD, Host rule, keys in URLs, CORS (public reads open to any origin; writes are for servers and
-    # the CLI, not browsers), conditional GET, compression and security headers.
-    app.add_middleware(
-        HttpMiddleware, public_base_url=settings.public_base_url, allowed_hosts=settings.allowed_hosts,
-        cors_origins=settings.cors_origins,
-    )
-    app.add_middleware(ObservabilityMiddleware)
+        app.outer.append(Middleware(HotReads, routes=[*places_hot.ROUTES, *geo_hot.ROUTES], fastapi_app=app))
     install_openapi(app)
     refuse_shadowed_methods(app)
     return app

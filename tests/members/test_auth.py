@@ -218,11 +218,11 @@ async def test_writes_beyond_the_budget_are_429(client: httpx.AsyncClient, sessi
 async def test_405_lists_every_method_of_a_path_served_by_several_routes(client: httpx.AsyncClient) -> None:
     response = await client.put("/v1/lieux")
     assert response.status_code == 405
-    assert response.headers["allow"] == "GET, POST"
+    assert response.headers["allow"] == "GET, HEAD, POST"
     detail = await client.put("/v1/lieux/5b1a1f2e-8f5c-4a57-9c43-0c7b3f7e2d11")
-    assert detail.headers["allow"] == "DELETE, GET, PATCH"
+    assert detail.headers["allow"] == "DELETE, GET, HEAD, PATCH"
     literal = await client.put("/v1/cles/moi")  # the literal path wins over /v1/cles/{key_id}
-    assert literal.headers["allow"] == "GET"
+    assert literal.headers["allow"] == "GET, HEAD"
 
 
 async def test_repeated_failures_are_throttled_per_client(client: httpx.AsyncClient) -> None:

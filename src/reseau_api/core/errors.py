@@ -266,8 +266,9 @@ def _template_regex(template: str) -> re.Pattern[str]:
 
 
 def _allowed_methods(request: Request, fallback: str | None) -> str | None:
-    """Every documented method of the path. Routes are per method (GET /lieux/{id} and PATCH /lieux/{id}
-    are two routes, possibly in two routers) and Starlette's 405 names the first one's methods only.
+    """Every method of the path: the documented ones, and HEAD with GET. Routes are per method (GET
+    /lieux/{id} and PATCH /lieux/{id} are two routes, possibly in two routers) and Starlette's 405 names
+    the first one's methods only.
     The most literal matching path templates win (`/cles/moi` over `/cles/{id}`), as in the contract."""
     path = request.url.path
     matches: list[tuple[int, set[str]]] = []
@@ -277,7 +278,10 @@ def _allowed_methods(request: Request, fallback: str | None) -> str | None:
     if not matches:
         return fallback  # an undocumented route: Starlette's own answer is right
     fewest = min(count for count, _ in matches)
-    return ", ".join(sorted(set().union(*(methods for count, methods in matches if count == fewest))))
+    allowed = set().union(*(methods for count, methods in matches if count == fewest))
+    if "GET" in allowed:
+        allowed.add("HEAD")  # served for every GET (core/middleware.py), though the contract lists GET only
+    return ", ".join(sorted(allowed))
 
 
 def refuse_shadowed_methods(app: FastAPI) -> None:
@@ -345,5 +349,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        log.exception("unhandled error on %s %s id=%s", request.method, request.url.path,
+                      getattr(request.state, "request_id", "-"), exc_info=exc)
         return problem_response(request, 500, "An unexpected error occurred; it has been logged.")

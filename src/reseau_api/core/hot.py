@@ -105,6 +105,7 @@ class HotReads:
         self.routes = routes
         self.fastapi_app = fastapi_app
         self.route_objects: dict[str, Any] | None = None
+        self.busy = 0  # requests holding or waiting for a connection of the read pool
         prefixes = sorted({r.path.pattern.split("(")[0].split("[")[0] for r in routes})
         self.prefixes = tuple(prefixes)
 
@@ -154,9 +155,16 @@ class HotReads:
                 raise Defer
             return await route.handler(request, override(), path_params, query)
         pool = await read_pool()
-        # Every connection busy for the pool timeout: the full path waits its own, then answers 503.
-        async with pool.acquire(timeout=get_settings().db_pool_timeout_s) as connection:
-            return await route.handler(request, db.DirectConnection(connection), path_params, query)
+        # While a connection is free (the pool serves only this layer), it is taken at once: no timeout
+        # to arm (asyncpg's costs a task per acquire). When every connection is busy for the pool
+        # timeout, the full path waits its own, then answers 503.
+        timeout = None if self.busy < pool.get_max_size() else get_settings().db_pool_timeout_s
+        self.busy += 1
+        try:
+            async with pool.acquire(timeout=timeout) as connection:
+                return await route.handler(request, db.DirectConnection(connection), path_params, query)
+        finally:
+            self.busy -= 1
 
 
 _pool: Any = None

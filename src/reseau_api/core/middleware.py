@@ -137,9 +137,15 @@ def _host_name(host: bytes) -> str:
     return text.rpartition(":")[0] if text.count(":") == 1 else text
 
 
+_KEY_HINTS = (b"%", b"key", b"cle", b"token", b"auth", b"rsx")  # every name and value below holds one
+
+
 def _key_in_query(query: bytes) -> str | None:
     """The name of a query parameter that carries (or looks like it carries) an API key."""
-    look_at_values = b"rsx" in query.lower()
+    lower = query.lower()
+    if not any(hint in lower for hint in _KEY_HINTS):  # most query strings: no parsing
+        return None
+    look_at_values = b"rsx" in lower
     for part in query.split(b"&"):
         raw_name, _, raw_value = part.partition(b"=")
         name = unquote_plus(raw_name.decode("latin-1"))

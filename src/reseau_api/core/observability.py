@@ -4,9 +4,9 @@ import json
 import logging
 import os
 import re
+import secrets
 import sys
 import time
-import uuid
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
@@ -102,8 +102,9 @@ class ObservabilityMiddleware:
         finally:
             elapsed = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", None) or "unmatched"
-            REQUESTS.labels(scope["method"], route, str(status)).inc()
-            LATENCY.labels(scope["method"], route).observe(elapsed)
+            requests, latency = _series(scope["method"], route, status)
+            requests.inc()
+            latency.observe(elapsed)
             if access_log.isEnabledFor(logging.INFO):  # the record and its fields cost even when dropped
                 access_log.info(
                     '%s %s %s %.1fms id=%s', scope["method"], scope["path"], status, elapsed * 1000,
@@ -115,6 +116,20 @@ class ObservabilityMiddleware:
                 )
 
 
+_SERIES: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
+def _series(method: str, route: str, status: int) -> tuple[Any, Any]:
+    """The request counter and latency histogram of (method, route, status), looked up once each: the
+    client's `labels()` call validates and locks every time. Bounded: route templates, the HTTP parser's
+    methods, status codes."""
+    series = _SERIES.get((method, route, status))
+    if series is None:
+        series = _SERIES[(method, route, status)] = (REQUESTS.labels(method, route, str(status)),
+                                                     LATENCY.labels(method, route))
+    return series
+
+
 def _request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", ()):
         if name == b"x-request-id":
@@ -122,7 +137,7 @@ def _request_id(scope: Scope) -> str:
             if _SAFE_REQUEST_ID.match(candidate):
                 return candidate
             break
-    return uuid.uuid4().hex
+    return secrets.token_hex(16)
 
 
 async def metrics_endpoint(_: Request) -> Response:

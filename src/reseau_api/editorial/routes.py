@@ -82,7 +82,8 @@ def editing_router(res: Editable[Any]) -> APIRouter:
     record = {"id_or_slug": BODY_ID}
     current = {**record, **IF_MATCH_ETAG}
     follow = links({f"get_{res.name}": record, f"update_{res.name}": current, f"archive_{res.name}": current,
-                    f"moderate_{res.name}": current, f"list_{res.name}_revisions": record,
+                    f"moderate_{res.name}": current, f"confirm_{res.name}": current,
+                    f"list_{res.name}_revisions": record,
                     f"restore_{res.name}_revision": {**current, "version": "$response.body#/version"}})
     written = {"headers": _ETAG_HEADER, **follow}  # the 200 of every write on a record
 
