@@ -30,6 +30,7 @@ from reseau_api.core.pagination import encode_cursor, link_header, next_url
 from reseau_api.geo import queries as geo_queries
 from reseau_api.places import queries
 from reseau_api.places.filters import DEFAULT_RADIUS_M, PlaceFilters, parse_bbox, parse_near
+from reseau_api.practices import queries as _practices  # noqa: F401  (registers a detail's practices, as the app)
 
 POOL: asyncpg.Pool | None = None
 LIST_CACHE = b"public, max-age=60, stale-while-revalidate=300"
