@@ -223,6 +223,20 @@ class HttpMiddleware:
         state: dict[str, Any] = {"etag": None, "wants_etag": False, "drop": head, "type": None}
         cache = self.cache
 
+        async def pass_through(message: Message) -> None:  # a body after the headers were sent
+            if streaming_compressor is not None:
+                chunk = streaming_compressor.compress(message.get("body", b""))
+                if not message.get("more_body", False):
+                    chunk += streaming_compressor.flush()
+                message = {**message, "body": chunk}
+            if state["drop"]:
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        # `sender` does not call itself (nor does anything it calls): a closure that refers to itself is a
+        # reference cycle, garbage for the cyclic collector on every request.
         async def sender(message: Message) -> None:
             nonlocal held, coding, streaming_compressor
             kind = message["type"]
@@ -274,16 +288,7 @@ class HttpMiddleware:
                 await send(message)
                 return
             if held is None:  # headers already sent: pass through (compressing a stream if asked)
-                if streaming_compressor is not None:
-                    chunk = streaming_compressor.compress(message.get("body", b""))
-                    if not message.get("more_body", False):
-                        chunk += streaming_compressor.flush()
-                    message = {**message, "body": chunk}
-                if state["drop"]:
-                    if message.get("more_body", False):
-                        return
-                    message = {"type": "http.response.body", "body": b"", "more_body": False}
-                await send(message)
+                await pass_through(message)
                 return
             start, held = held, None
             body = message.get("body", b"")
@@ -294,7 +299,7 @@ class HttpMiddleware:
                     start["headers"] = [(n, v) for n, v in headers if n != b"content-length"]
                     start["headers"].append((b"content-encoding", coding))
                 await send(start)
-                await sender(message)
+                await pass_through(message)
                 return
             etag = state["etag"]
             if state["wants_etag"]:

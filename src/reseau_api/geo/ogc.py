@@ -269,16 +269,19 @@ def place_filters(request: Request) -> PlaceFilters:
 # Links
 
 
-def _url(request: Request, path: str, params: dict[str, str] | list[tuple[str, str]] | None = None) -> str:
-    query = urlencode(params or {})
+def _url(request: Request, path: str, query: str = "") -> str:
     return f"{base_url(request)}/ogc{path}" + (f"?{query}" if query else "")
 
 
 def _this(request: Request, path: str, **changes: str | None) -> str:
     """This request's URL (absolute, public base; `path` below /ogc) with some query parameters replaced."""
-    items = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
-    items += [(k, v) for k, v in changes.items() if v is not None]
-    return _url(request, path, items)
+    encoded = request.scope.get("reseau.ogc_query")
+    if encoded is None:  # each parameter encoded once per request, however many links repeat it
+        encoded = request.scope["reseau.ogc_query"] = [
+            (name, urlencode([(name, value)])) for name, value in request.query_params.multi_items()]
+    parts = [pair for name, pair in encoded if name not in changes]
+    parts += [urlencode([(name, value)]) for name, value in changes.items() if value is not None]
+    return _url(request, path, "&".join(parts))
 
 
 def _link(href: str, rel: str, media_type: str, title: str) -> dict[str, str]:
@@ -320,7 +323,7 @@ async def landing_page(request: Request) -> Response:
         "links": [
             *_self_links(request, "", "Landing page"),
             _link(_url(request, "/api"), "service-desc", OPENAPI, "API definition (OpenAPI 3.0)"),
-            _link(_url(request, "/api", {"f": "html"}), "service-doc", HTML, "API documentation (HTML)"),
+            _link(_url(request, "/api", "f=html"), "service-doc", HTML, "API documentation (HTML)"),
             _link(_url(request, "/conformance"), "conformance", JSON, "Conformance classes"),
             _link(_url(request, "/conformance"), "http://www.opengis.net/def/rel/ogc/1.0/conformance", JSON,
                   "Conformance classes"),
@@ -364,11 +367,11 @@ def _collection_document(request: Request, collection: Collection, bounds: tuple
         "storageCrs": CRS84,
         "extent": {"spatial": {"bbox": [list(bounds)], "crs": CRS84}},
         "links": [
-            _link(_url(request, f"/collections/{collection.id}", {"f": "json"}), "self", JSON, collection.title),
-            _link(_url(request, f"/collections/{collection.id}", {"f": "html"}), "alternate", HTML,
+            _link(_url(request, f"/collections/{collection.id}", "f=json"), "self", JSON, collection.title),
+            _link(_url(request, f"/collections/{collection.id}", "f=html"), "alternate", HTML,
                   f"{collection.title} (HTML)"),
             _link(_url(request, items), "items", GEOJSON, f"{collection.title}: features (GeoJSON)"),
-            _link(_url(request, items, {"f": "html"}), "items", HTML, f"{collection.title}: features (HTML)"),
+            _link(_url(request, items, "f=html"), "items", HTML, f"{collection.title}: features (HTML)"),
             _link(_url(request, f"/collections/{collection.id}/schema"), "describedby", SCHEMA_JSON,
                   "Feature schema"),
             # GDAL before 3.7 looks for this spelling only.
