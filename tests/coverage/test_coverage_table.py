@@ -137,6 +137,7 @@ async def test_cacheable_with_etag(client: httpx.AsyncClient) -> None:
     ({"rayon_km": "abc"}, "rayon_km"),
     ({"departement": "75"}, "departement"),
     ({"departement_lieu": "75"}, "departement_lieu"),
+    ({"departement_lieu": ["31"] * 21}, "departement_lieu"),  # at most 20 values, as on /v1/lieux
     ({"statut": "ailleurs"}, "statut"),
     ({"inclure_projets": "peut-etre"}, "inclure_projets"),
 ])

@@ -1,5 +1,7 @@
 """OGC API - Features under /ogc, in process: documents, links, media types, paging, filters, errors."""
 
+import base64
+import json
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -137,6 +139,42 @@ async def test_paging_walks_every_place_once_with_absolute_next_links(client: ht
     assert next_link["href"].startswith("http://test/ogc/collections/lieux/items?")
     query = parse_qs(urlsplit(next_link["href"]).query)
     assert query["limit"] == ["3"] and query["statut"] == ["ouvert"] and query["curseur"]
+
+
+async def test_a_bbox_pages_from_its_centre_outwards_each_place_once(client: httpx.AsyncClient, raw: Any) -> None:
+    # Around the centre (1.5, 43.5) of bbox 1,43,2,44: distances 0.01, 0.02 (twice, same spot: ties by id),
+    # 0.03, 0.04, 0.05 degrees east; one place outside the box.
+    spots = {"A": 0.01, "B": 0.02, "C": 0.02, "D": 0.03, "E": 0.04, "F": 0.05}
+    ids = {name: str(await insert_place(raw, name, lon=1.5 + d, lat=43.5)) for name, d in spots.items()}
+    await insert_place(raw, "Dehors", lon=2.5, lat=43.5)
+    expected = ["A", *sorted(["B", "C"], key=lambda n: ids[n]), "D", "E", "F"]
+    features, pages = await walk(client, "/ogc/collections/lieux/items?bbox=1,43,2,44&limit=2")
+    assert pages == 3
+    assert [f["properties"]["nom"] for f in features] == expected
+    # The same order from a Lambert-93 bbox around the same centre (its centre, transformed, is the origin).
+    lambert = "http://www.opengis.net/def/crs/EPSG/0/2154"
+    x, y = await raw.fetchrow("SELECT ST_X(g), ST_Y(g) FROM ST_Transform(ST_SetSRID(ST_MakePoint(1.5, 43.5), 4326), "
+                              "2154) AS g")
+    features, _ = await walk(client, f"/ogc/collections/lieux/items?bbox={x - 20000},{y - 20000},{x + 20000},"
+                                     f"{y + 20000}&bbox-crs={lambert}&limit=4")
+    assert [f["properties"]["nom"] for f in features] == expected
+    # A place added nearer the centre than the cursor after page 1 is not served; the rest still once each.
+    first = (await client.get("/ogc/collections/lieux/items?bbox=1,43,2,44&limit=2")).json()
+    assert first["numberMatched"] == 6
+    await insert_place(raw, "Nouveau", lon=1.5, lat=43.5)
+    rest, _ = await walk(client, rels(first)["next"][0]["href"])
+    assert [f["properties"]["nom"] for f in rest] == expected[2:]
+    # Without a bbox, pages keep the id order: a cursor of one order is a 400 in the other.
+    (cursor,) = parse_qs(urlsplit(rels(first)["next"][0]["href"]).query)["curseur"]
+    response = await client.get(f"/ogc/collections/lieux/items?curseur={cursor}")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["name"] == "curseur"
+    some_id = ids["A"]
+    for key in (["nope", some_id], [True, some_id], [1.5, "x"], [1.5]):
+        cursor = base64.urlsafe_b64encode(json.dumps(["distance", *key]).encode()).decode()
+        response = await client.get(f"/ogc/collections/lieux/items?bbox=1,43,2,44&curseur={cursor}")
+        assert response.status_code == 400, key
+        assert response.json()["errors"][0]["name"] == "curseur"
 
 
 async def test_limit_is_validated_and_capped_at_the_documented_maximum(client: httpx.AsyncClient, raw: Any) -> None:

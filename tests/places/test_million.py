@@ -75,3 +75,17 @@ async def test_relevance_ranks_a_bounded_candidate_set(client: httpx.AsyncClient
     assert len(by_name) == len(set(by_name)) == RANK_CANDIDATES + 200  # tri=nom walks every match
     first = (await client.get("/v1/lieux", params={"q": "coworking"})).json()
     assert first["total_estime"] is True and first["total"] > EXACT_COUNT_LIMIT
+
+
+async def test_relevance_totals_come_from_the_candidates(client: httpx.AsyncClient, session: AsyncSession) -> None:
+    # Every match a candidate (exactly RANK_CANDIDATES): their number is the exact total, on every page.
+    raw = await _insert_many(session, RANK_CANDIDATES, "Atelier")
+    first = (await client.get("/v1/lieux", params={"q": "atelier"})).json()
+    assert (first["total"], first["total_estime"], len(first["items"])) == (RANK_CANDIDATES, False, 20)
+    second = (await client.get(first["next"])).json()
+    assert (second["total"], second["total_estime"], len(second["items"])) == (RANK_CANDIDATES, False, 20)
+    # One more match than candidates: more than RANK_CANDIDATES, so the planner's estimate, flagged.
+    await raw.execute("INSERT INTO place (slug, name, status, department_code, moderation, source) "
+                      "VALUES ('atelier-de-plus', 'Atelier de plus', 'en_projet', '31', 'publie', 'tests')")
+    body = (await client.get("/v1/lieux", params={"q": "atelier"})).json()
+    assert body["total_estime"] is True and body["total"] > RANK_CANDIDATES

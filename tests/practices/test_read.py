@@ -87,7 +87,8 @@ async def test_pages_walk_every_match_once(client: httpx.AsyncClient, session: A
 
 async def test_bad_parameters_are_400_naming_them(client: httpx.AsyncClient) -> None:
     for query, name in [("thematique=cuisine", "thematique"), ("departement=75", "departement"),
-                        ("limit=0", "limit"), ("curseur=abc", "curseur"), ("organisation=x", "organisation")]:
+                        ("limit=0", "limit"), ("curseur=abc", "curseur"), ("organisation=x", "organisation"),
+                        ("thematique=teletravail&" * 21, "thematique")]:  # at most 20 values
         response = await client.get(f"/v1/bonnes-pratiques?{query}")
         assert response.status_code == 400, query
         assert response.headers["content-type"] == "application/problem+json"

@@ -3,7 +3,7 @@
 Two kinds of filters meet here and must not be confused:
 
 - **Place filters** say which places count as "a telework space nearby". They are exactly those of
-  `/v1/lieux` (the `place_filters` dependency is reused, not copied), with one rename: the place-side
+  `/v1/lieux` (their declaration, `PLACE_FILTERS`, is reused, not copied), with one rename: the place-side
   department filter is `departement_lieu`, because coverage crosses borders (a commune of the Gers
   may be covered by a place in the Haute-Garonne) and by default every place of the region counts.
   Status: only `ouvert` places count unless `statut` is given; `inclure_projets=true` adds
@@ -13,13 +13,13 @@ Two kinds of filters meet here and must not be confused:
   listed, candidate sites and population of the suggestions).
 """
 
-import inspect
-from dataclasses import dataclass
-from typing import Annotated, Any
+from dataclasses import dataclass, replace
+from typing import Annotated
 
 from fastapi import Depends, Query
 
-from reseau_api.places.filters import PlaceFilters, place_filters
+from reseau_api.core.params import Parameters, Values, param
+from reseau_api.places.filters import MAX_VALUES, PLACE_FILTERS, PlaceFilters, to_filters
 from reseau_api.shared.types import DepartmentCode
 
 DEFAULT_RADIUS_KM = 15.0
@@ -36,14 +36,6 @@ Territory = Annotated[list[DepartmentCode] | None, Query(
     description="Department of the communes looked at (repeatable: any of). Default: the whole region. "
                 "Does not restrict which places count: see `departement_lieu`")]
 
-_PLACE_DEPARTMENT = Annotated[list[DepartmentCode] | None, Query(
-    description="Department of the places that count (repeatable: any of). Default: every department, "
-                "since a place covers communes across department borders")]
-_INCLUDE_PROJECTS = Annotated[bool, Query(
-    description="true: planned places (`en_projet`, with a position) count too, to show the coverage once "
-                "they open")]
-
-
 @dataclass(frozen=True)
 class CoverageParams:
     radius_km: float
@@ -58,10 +50,23 @@ def coverage_params(rayon_km: RadiusKm = DEFAULT_RADIUS_KM, departement: Territo
     return CoverageParams(radius_km=rayon_km, departements=sorted(set(departement or [])))
 
 
-def _counted_places(**params: Any) -> PlaceFilters:
-    include_projects = params.pop("inclure_projets")
-    params["departement"] = params.pop("departement_lieu")
-    filters = place_filters(**params)
+# The place filters of /v1/lieux (their declaration, reused), with `departement` renamed, plus inclure_projets.
+COUNTED_PLACES = Parameters(
+    *(replace(p, name="departement_lieu", description=(
+        f"Department of the places that count (repeatable: any of; at most {MAX_VALUES}). Default: every "
+        "department, since a place covers communes across department borders"))
+      if p.name == "departement" else p for p in PLACE_FILTERS.params.values()),
+    param("inclure_projets", bool, "true: planned places (`en_projet`, with a position) count too, to show the "
+                                   "coverage once they open", default=False),
+)
+
+
+def _counted_places(v: Values) -> PlaceFilters:
+    v = dict(v)
+    include_projects = v.pop("inclure_projets", False)
+    if "departement_lieu" in v:
+        v["departement"] = v.pop("departement_lieu")
+    filters = to_filters(v)
     statuses = filters.statuses or list(DEFAULT_STATUSES)
     if include_projects and PLANNED not in statuses:
         statuses.append(PLANNED)
@@ -69,20 +74,6 @@ def _counted_places(**params: Any) -> PlaceFilters:
     return filters
 
 
-def _counted_places_signature() -> inspect.Signature:
-    """`place_filters`' own parameters, with `departement` renamed `departement_lieu`, plus inclure_projets."""
-    parameters = []
-    for parameter in inspect.signature(place_filters).parameters.values():
-        if parameter.name == "departement":
-            parameter = parameter.replace(name="departement_lieu", annotation=_PLACE_DEPARTMENT)
-        parameters.append(parameter)
-    parameters.append(inspect.Parameter(
-        "inclure_projets", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=_INCLUDE_PROJECTS))
-    return inspect.Signature(parameters, return_annotation=PlaceFilters)
-
-
-_counted_places.__signature__ = _counted_places_signature()  # type: ignore[attr-defined]
-
-CountedPlacesDep = Annotated[PlaceFilters, Depends(_counted_places)]
+CountedPlacesDep = Annotated[PlaceFilters, Depends(COUNTED_PLACES.dependency(_counted_places))]
 CoverageParamsDep = Annotated[CoverageParams, Depends(coverage_params)]
 SuggestionCount = Annotated[int, Query(ge=1, le=50, description="How many sites to suggest")]

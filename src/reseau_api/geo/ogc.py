@@ -8,6 +8,7 @@ parameters are a 400 (/req/core/query-param-unknown), `limit` above the maximum 
 maximum (/req/core/fc-limit-definition), `bbox` takes 4 or 6 numbers in CRS84 and may cross the antimeridian.
 Part 2: `crs` picks the output CRS and `bbox-crs` the bbox's, among CRS84 (stored), Lambert-93 (EPSG:2154,
 what French GIS users work in) and Web Mercator (EPSG:3857); the answer says which in `Content-Crs`.
+Items with a bbox come nearest its centre first (the GiST index walks that order and stops after `limit`).
 `numberMatched` is exact and given up to EXACT_COUNT_LIMIT (1,000) matches when the planner expects no more;
 otherwise it is left out (Part 1 makes it optional; an estimate would break clients that page until they
 reach it; counting a dense box exactly, even up to the cap, read every match).
@@ -433,6 +434,23 @@ async def get_queryables(collection_id: str, request: Request) -> Response:
     return _json(document, SCHEMA_JSON)
 
 
+def _place_key(cursor: str | None, sort: str) -> tuple[Any, ...] | None:
+    """The key a `curseur` of the places collection carries: (distance, id) from a bbox's centre, or (id,)."""
+    if cursor is None:
+        return None
+    values = decode_cursor(cursor, sort, 2 if sort == "distance" else 1)
+    try:
+        last_id = UUID(str(values[-1]))
+        if sort == "id":
+            return (last_id,)
+        distance = values[0]
+        if isinstance(distance, bool) or not isinstance(distance, int | float) or not math.isfinite(distance):
+            raise ValueError(distance)
+        return (float(distance), last_id)
+    except ValueError:
+        raise InvalidParameter("curseur", "malformed cursor; use the `next` link as given") from None
+
+
 @router.get("/collections/{collection_id}/items")
 async def list_items(collection_id: str, request: Request, session: SessionDep) -> Response:
     """A page of features: bbox, datetime (lieux: last update), property filters, limit, next links."""
@@ -447,16 +465,11 @@ async def list_items(collection_id: str, request: Request, session: SessionDep) 
     cursor = q.get("curseur")
     if collection.id == "lieux":
         filters = place_filters(request)
-        after = None
-        if cursor is not None:
-            (last_id,) = decode_cursor(cursor, "id", 1)
-            try:
-                after = UUID(str(last_id))
-            except ValueError:
-                raise InvalidParameter("curseur", "malformed cursor; use the `next` link as given") from None
+        sort = queries.place_order(envelope)
         page = await queries.place_features(session, filters, envelope=envelope, updated=updated, limit=limit,
-                                            after=after, srid=SRIDS[crs])
+                                            after=_place_key(cursor, sort), srid=SRIDS[crs])
     else:  # departements have no temporal property: datetime is accepted and has no effect
+        sort = "code"
         after_code = None
         if cursor is not None:
             (after_code,) = decode_cursor(cursor, "code", 1)
@@ -467,8 +480,7 @@ async def list_items(collection_id: str, request: Request, session: SessionDep) 
     path = f"/collections/{collection.id}/items"
     links = _self_links(request, path, "This page", GEOJSON)
     if page.next_key is not None:
-        sort = "id" if collection.id == "lieux" else "code"
-        links.append(_link(_this(request, path, curseur=encode_cursor(sort, [page.next_key])), "next",
+        links.append(_link(_this(request, path, curseur=encode_cursor(sort, page.next_key)), "next",
                            GEOJSON if output == "json" else HTML, "Next page"))
     links.append(_link(_url(request, f"/collections/{collection.id}"), "collection", JSON, collection.title))
     matched = f'"numberMatched":{page.number_matched},' if page.number_matched is not None else ""

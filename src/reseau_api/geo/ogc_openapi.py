@@ -120,6 +120,8 @@ def definition(server: str, collections: dict[str, "Collection"], max_limit: int
             "summary": f"Features of {cid}", "operationId": f"getFeatures_{cid}", "tags": [collection.title],
             "description": (f"{collection.description} Pages of `limit` features (default {default_limit}, maximum "
                             f"{max_limit}: a larger value is served as {max_limit}); follow the `next` link. "
+                            "Places come nearest the centre of `bbox` first (lon/lat degrees; ties by id), "
+                            "or by id without one (or when it crosses the antimeridian). "
                             "`numberMatched` is exact, and given only when it is at most 1,000 and the planner "
                             "expects no more (otherwise it is left out: counting would read every match). "
                             "`crs` gives the geometries "

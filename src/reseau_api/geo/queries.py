@@ -59,12 +59,23 @@ class Envelope:
             return box(self.min_lon, self.max_lon)
         return f"({box(self.min_lon, 180.0)} OR {box(-180.0, self.max_lon)})"
 
+    def centre(self, p: Params) -> str | None:
+        """The box's centre as a lon/lat point (what an items page is ordered from), or None when the box
+        crosses the antimeridian (its pages keep the id order)."""
+        if self.min_lon > self.max_lon:
+            return None
+        point = (f"ST_MakePoint({p((self.min_lon + self.max_lon) / 2, 'float8')}, "
+                 f"{p((self.min_lat + self.max_lat) / 2, 'float8')})")
+        if self.srid == 4326:
+            return f"ST_SetSRID({point}, 4326)"
+        return f"ST_Transform(ST_SetSRID({point}, {int(self.srid)}), 4326)"
+
 
 @dataclass
 class FeaturePage:
     features: list[str]  # GeoJSON Feature texts, in order
     number_matched: int | None  # exact, or None when above EXACT_COUNT_LIMIT (OGC wants it exact)
-    next_key: str | None  # the last key served, when there is a next page
+    next_key: list[Any] | None  # the sort key of the last feature served, when there is a next page
 
 
 # Flat properties, as GIS tools like them (arrays become string lists in GDAL/QGIS); unknown values are
@@ -97,11 +108,19 @@ async def _count(raw: Any, table: str, where: str, values: list[Any]) -> int | N
 PLACE_PUBLIC = PLACE_WORKFLOW.public_sql("p.moderation")
 
 
+def place_order(envelope: Envelope | None) -> str:
+    """How an items page of places is ordered: with a bbox, nearest the box's centre first (a map view:
+    the geometry index walks it and stops after `limit` rows however dense the box); else by id (the
+    primary key walks it)."""
+    return "distance" if envelope is not None and envelope.min_lon <= envelope.max_lon else "id"
+
+
 async def place_features(
     session: AsyncSession, filters: PlaceFilters, *, envelope: Envelope | None, updated: tuple[Any, Any] | None,
-    limit: int, after: UUID | None, srid: int = 4326,
+    limit: int, after: tuple[Any, ...] | None, srid: int = 4326,
 ) -> FeaturePage:
-    """A page of published places as GeoJSON features, in id order (the primary key walks it)."""
+    """A page of published places as GeoJSON features, in `place_order`: `after` is the key of the last
+    feature of the previous page ((distance, id) or (id,)), the page starts strictly after it."""
     p = Params()
     conditions = filters.conditions(p)
     if envelope is not None:
@@ -114,14 +133,37 @@ async def place_features(
             conditions.append(f"p.updated_at <= {p(end, 'timestamptz')}")
     where = " AND ".join(conditions)
     count_values = list(p.values)
-    keyset = f"p.id > {p(after, 'uuid')}" if after is not None else "TRUE"
-    sql = (f"SELECT {_place_feature(srid)} AS body, p.id FROM place p WHERE {where} AND {keyset} "
-           f"ORDER BY p.id LIMIT {p(limit + 1, 'int')}")
+    centre = envelope.centre(p) if envelope is not None and place_order(envelope) == "distance" else None
+    limit_param = p(limit + 1, "int")
+    if centre is not None:
+        # Planar distance in degrees, ties by id (a total order: paging is stable and complete). The
+        # GiST index walks `<->` nearest-first, which the planner only does for that one ORDER BY (with
+        # `, p.id` it read the whole box and sorted it: 2,451 rows for 101 at 1M places). So: the next
+        # `limit` + 1 rows by `<->` bound the distance of the page's last row; every row within that bound
+        # (indexed), ordered by (distance, id), makes the page.
+        key = f"ST_Distance(p.geom, {centre})"
+        keyset = f"({key}, p.id) > ({p(after[0], 'float8')}, {p(after[1], 'uuid')})" if after else "TRUE"
+        sql = f"""WITH knn AS (
+                SELECT {key} AS d FROM place p WHERE {where} AND {keyset}
+                ORDER BY p.geom <-> {centre} LIMIT {limit_param}
+            ), bound AS (SELECT max(d) AS r FROM knn)
+            SELECT {_place_feature(srid)} AS body, p.id, p.sort_key FROM (
+                SELECT p.*, {key} AS sort_key FROM place p, bound
+                WHERE {where} AND {keyset} AND ST_DWithin(p.geom, {centre}, bound.r * (1 + 1e-9))
+                ORDER BY {key}, p.id LIMIT {limit_param}) AS p
+            ORDER BY p.sort_key, p.id"""
+    else:
+        keyset = f"p.id > {p(after[0], 'uuid')}" if after else "TRUE"
+        sql = (f"SELECT {_place_feature(srid)} AS body, p.id FROM place p WHERE {where} AND {keyset} "
+               f"ORDER BY p.id LIMIT {limit_param}")
     raw = await raw_connection(session)
     rows = await raw.fetch(sql, *p.values)
     complete = after is None and len(rows) <= limit  # the first page holds every match: that is the count
     matched = len(rows) if complete else await _count(raw, "place p", where, count_values)
-    next_key = str(rows[limit - 1]["id"]) if len(rows) > limit else None
+    next_key = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_key = [last["sort_key"], str(last["id"])] if centre is not None else [str(last["id"])]
     return FeaturePage([r["body"] for r in rows[:limit]], matched, next_key)
 
 
@@ -156,7 +198,7 @@ async def department_features(
         f"SELECT {_department_feature(srid)} AS body, d.code FROM departement d WHERE {where} AND {keyset} "
         f"ORDER BY d.code LIMIT {p(limit + 1, 'int')}", *p.values)
     matched = await _count(raw, "departement d", where, count_values)
-    next_key = rows[limit - 1]["code"] if len(rows) > limit else None
+    next_key = [rows[limit - 1]["code"]] if len(rows) > limit else None
     return FeaturePage([r["body"] for r in rows[:limit]], matched, next_key)
 
 
@@ -236,12 +278,8 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
 
 
 def _tile_sql(z: int, where: str) -> str:
-    if z > CLUSTER_MAX_ZOOM:
-        return f"""SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
-            SELECT {_point("r.gx", "r.gy")} AS geom, {_PROPERTIES["r"]}
-            FROM {_positions(_TILE_COLUMNS, where)}
-            WHERE floor(r.gx / {TILE_EXTENT}) = $2::int AND floor(r.gy / {TILE_EXTENT}) = $3::int) AS t"""
-    # Grid cells align with tiles (16 per side), so each cell lies in one tile; the
+    # A clustered tile from its places (with filters, or finer than the grid's levels). Grid cells align
+    # with tiles (16 per side), so each cell lies in one tile; the
     # tile test runs on the cells, after a hash aggregate over the candidates. A cell of several places
     # becomes one point (their mean position) with point_count; a lone place keeps its attributes, read back
     # by its row address (ctid, within this statement's snapshot).
@@ -258,28 +296,39 @@ def _tile_sql(z: int, where: str) -> str:
             WHERE floor(c.cx / {per_tile}) = $2::int AND floor(c.cy / {per_tile}) = $3::int) AS t"""
 
 
-# Unfiltered clustered tiles read the place grid (migration 0800): per zoom-12 tile (one zoom-8 cell), the
-# count and position sums of its published places, kept exact by a trigger. A tile at zoom z <= 8 reads
-# the 16^(12-z) grid rows under it (256 at zoom 8), not its places: its cost does not grow with the
-# directory. $1: 8 - z (zoom-8 cell -> zoom-z cell), $2, $3: the tile, $4: 12 - z, $5: 2^(z-8) (units).
-# A lone place keeps its attributes: found in its zoom-12 tile by the spatial index.
-_Z12 = 2 ** 12
+# Unfiltered clustered tiles read the place grid (migrations 0800, 0900): per tile of each grid level (zoom
+# 12, 14, 16, 18), the count and position sums of its published places, kept exact by a trigger. A clustered
+# tile at zoom z groups its places on a 16 x 16 grid, whose cells are zoom-(z + 4) tiles: it reads the rows of
+# the first level at or below that zoom (at most 256 at zoom 8, 12, 14; 1,024 at 9, 11, 13), not its places,
+# so its cost does not grow with the directory. $1: level - (z + 4) (level cell -> cluster cell), $2, $3: the
+# tile, $4: level - z, $5: 2^(z - 8) (zoom-8 units -> zoom-z units), $6: the level. A lone place keeps its
+# attributes: found in its level cell by the spatial index.
+GRID_LEVELS = (12, 14, 16, 18)
+# Above CLUSTER_MAX_ZOOM a tile shows every place up to this many (counted by an index scan that stops at one
+# more); a denser tile is clustered like the low zooms (a city tile held 3,000 places at 1M: 230 kB, 200 ms).
+TILE_MAX_POINTS = 500
 
 
-def _z12_envelope(x: str, y: str) -> str:
+def grid_level(z: int) -> int | None:
+    """The grid level a clustered tile at zoom z reads: the coarsest whose cells are no larger than the
+    tile's cluster cells; None beyond the finest (such a tile is clustered from its places)."""
+    return next((level for level in GRID_LEVELS if level >= z + 4), None)
+
+
+def _cell_envelope(x: str, y: str) -> str:
     def lat(row: str) -> str:
-        return f"degrees(atan(sinh(pi() * (1 - 2 * ({row})::float8 / {_Z12}))))"
+        return f"degrees(atan(sinh(pi() * (1 - 2 * ({row})::float8 / (1 << $6::int)))))"
 
-    return (f"ST_MakeEnvelope({x}::float8 / {_Z12} * 360 - 180 - 1e-9, {lat(f'{y} + 1')} - 1e-9, "
-            f"({x} + 1)::float8 / {_Z12} * 360 - 180 + 1e-9, {lat(y)} + 1e-9, 4326)")
+    return (f"ST_MakeEnvelope({x}::float8 / (1 << $6::int) * 360 - 180 - 1e-9, {lat(f'{y} + 1')} - 1e-9, "
+            f"({x} + 1)::float8 / (1 << $6::int) * 360 - 180 + 1e-9, {lat(y)} + 1e-9, 4326)")
 
 
 _GRID_TILE_SQL = f"""WITH cells AS MATERIALIZED (
         SELECT g.x >> $1::int AS cx, g.y >> $1::int AS cy, sum(g.n) AS n,
                sum(g.sx) / sum(g.n) * $5::float8 AS gx, sum(g.sy) / sum(g.n) * $5::float8 AS gy,
-               min(g.x) AS x12, min(g.y) AS y12
+               min(g.x) AS lx, min(g.y) AS ly
         FROM place_grid g
-        WHERE g.x BETWEEN $2::int << $4::int AND (($2::int + 1) << $4::int) - 1
+        WHERE g.z = $6::int AND g.x BETWEEN $2::int << $4::int AND (($2::int + 1) << $4::int) - 1
           AND g.y BETWEEN $3::int << $4::int AND (($3::int + 1) << $4::int) - 1
         GROUP BY 1, 2 HAVING sum(g.n) > 0)
     SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
@@ -287,17 +336,38 @@ _GRID_TILE_SQL = f"""WITH cells AS MATERIALIZED (
                {_properties("p")}
         FROM cells c LEFT JOIN LATERAL (
             SELECT p.* FROM place p, place_grid_position(p.geom) AS pos
-            WHERE c.n = 1 AND {PLACE_PUBLIC} AND p.geom && {_z12_envelope("c.x12", "c.y12")}
-              AND pos.x = c.x12 AND pos.y = c.y12
+            WHERE c.n = 1 AND {PLACE_PUBLIC} AND p.geom && {_cell_envelope("c.lx", "c.ly")}
+              AND floor(pos.gx / (1 << (20 - $6::int))) = c.lx AND floor(pos.gy / (1 << (20 - $6::int))) = c.ly
             LIMIT 1) AS p ON TRUE) AS t"""
 
 
+def _points_sql(z: int, where: str, unfiltered: bool) -> str:
+    # One statement for the common case: whether the tile holds more than TILE_MAX_POINTS places and, if not,
+    # the tile of their points. Without filters the grid counts them (the rows of the first level at or below
+    # zoom z under the tile: at most 4), so a dense tile reads no place here; with filters, the candidates are
+    # read up to TILE_MAX_POINTS + 1 (the GiST scan stops there). The CTE of candidates is only read when the
+    # tile is not crowded.
+    level = next((level for level in GRID_LEVELS if level >= z), None)
+    if unfiltered and level is not None:
+        shift = level - z  # a constant chosen by code
+        crowded = f"""(SELECT coalesce(sum(g.n), 0) FROM place_grid g WHERE g.z = {level}
+            AND g.x BETWEEN $2::int << {shift} AND (($2::int + 1) << {shift}) - 1
+            AND g.y BETWEEN $3::int << {shift} AND (($3::int + 1) << {shift}) - 1) > {TILE_MAX_POINTS}"""
+    else:
+        crowded = f"(SELECT count(*) FROM r) > {TILE_MAX_POINTS}"
+    return f"""WITH r AS MATERIALIZED (SELECT * FROM {_positions(_TILE_COLUMNS, where)} LIMIT {TILE_MAX_POINTS + 1}),
+        crowded AS MATERIALIZED (SELECT {crowded} AS crowded)
+        SELECT c.crowded, CASE WHEN NOT c.crowded THEN (
+                   SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
+                       SELECT {_point("r.gx", "r.gy")} AS geom, {_PROPERTIES["r"]} FROM r
+                       WHERE floor(r.gx / {TILE_EXTENT}) = $2::int AND floor(r.gy / {TILE_EXTENT}) = $3::int) AS t)
+               END AS body
+        FROM crowded c"""
+
+
 async def tile(session: AsyncSession, filters: PlaceFilters, z: int, x: int, y: int) -> bytes:
-    """The `lieux` layer of tile z/x/y (MVT 2.1): places above CLUSTER_MAX_ZOOM, grid clusters below."""
-    if z <= CLUSTER_MAX_ZOOM and filters == PlaceFilters():
-        raw = await raw_connection(session)
-        body = await raw.fetchval(_GRID_TILE_SQL, 8 - z, x, y, 12 - z, 2.0 ** (z - 8))
-        return bytes(body or b"")
+    """The `lieux` layer of tile z/x/y (MVT 2.1): places above CLUSTER_MAX_ZOOM (up to TILE_MAX_POINTS),
+    grid clusters below and in denser tiles."""
     p = Params()
     p(float(2 ** z * TILE_EXTENT), "float8")  # $1: world size in tile units at this zoom
     p(x, "int")  # $2
@@ -306,5 +376,13 @@ async def tile(session: AsyncSession, filters: PlaceFilters, z: int, x: int, y: 
         p(value, "float8")
     where = " AND ".join(filters.conditions(p))
     raw = await raw_connection(session)
-    body = await raw.fetchval(_tile_sql(z, where), *p.values)
+    if z > CLUSTER_MAX_ZOOM:
+        row = await raw.fetchrow(_points_sql(z, where, filters == PlaceFilters()), *p.values)
+        if not row["crowded"]:
+            return bytes(row["body"] or b"")
+    level = grid_level(z)
+    if level is not None and filters == PlaceFilters():
+        body = await raw.fetchval(_GRID_TILE_SQL, level - (z + 4), x, y, level - z, 2.0 ** (z - 8), level)
+    else:
+        body = await raw.fetchval(_tile_sql(z, where), *p.values)
     return bytes(body or b"")

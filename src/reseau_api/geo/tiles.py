@@ -35,7 +35,8 @@ The `lieux` layer of one web-mercator tile (XYZ scheme, {queries.TILE_EXTENT} un
 PostGIS (`ST_AsMVT`), for MapLibre, Leaflet plugins, QGIS or any MVT 2.1 reader.
 
 * **Above zoom {queries.CLUSTER_MAX_ZOOM}**: one point per published place with {_ATTRIBUTES} (lists as
-  comma-separated codes; unknown values absent).
+  comma-separated codes; unknown values absent), up to {queries.TILE_MAX_POINTS} places per tile; a denser tile
+  is grouped as below.
 * **Zoom {queries.CLUSTER_MAX_ZOOM} and below**: places are grouped on a {queries.TILE_EXTENT // queries.CLUSTER_CELL}
   x {queries.TILE_EXTENT // queries.CLUSTER_CELL} grid per tile; a group of several places is one point
   (their mean position) with `point_count` only; a lone place keeps its attributes and has no `point_count`.
@@ -88,7 +89,8 @@ async def get_tile(
 _FIELDS = {
     **{f.name: f.description + (" (comma-separated)" if f.kind.schema["type"] == "array" else "")
        for f in place_fields.TILE_FIELDS},
-    "point_count": f"Zoom <= {queries.CLUSTER_MAX_ZOOM}: number of places grouped in this point",
+    "point_count": (f"Zoom <= {queries.CLUSTER_MAX_ZOOM}, or a tile of more than {queries.TILE_MAX_POINTS} "
+                    "places: number of places grouped in this point"),
 }
 
 
@@ -108,7 +110,7 @@ async def get_tilejson(request: Request, session: SessionDep, filters: PlaceFilt
         attribution="Réseau des tiers-lieux d'Occitanie, Licence Ouverte / Etalab 2.0",
         tiles=[template], minzoom=MIN_ZOOM, maxzoom=DATA_MAX_ZOOM, bounds=list(bounds),
         center=[round((bounds[0] + bounds[2]) / 2, 5), round((bounds[1] + bounds[3]) / 2, 5), 7],
-        vector_layers=[VectorLayer(id="lieux", description="Published places; grouped at low zoom",
+        vector_layers=[VectorLayer(id="lieux", description="Published places; grouped at low zoom and in dense tiles",
                                    minzoom=MIN_ZOOM, maxzoom=DATA_MAX_ZOOM, fields=_FIELDS)],
     )
     return Response(document.model_dump_json(), media_type="application/json",

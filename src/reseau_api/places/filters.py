@@ -1,11 +1,11 @@
 """The place filters of `/v1/lieux`, shared by every output (JSON, GeoJSON, CSV, tiles, OGC, coverage).
 
-`place_filters` is the FastAPI dependency: it parses and validates the query parameters (400 naming
-the parameter otherwise). `PlaceFilters.conditions()` turns them into SQL conditions on `place p`
+`PLACE_FILTERS` declares the query parameters once; the FastAPI dependency (`PlaceFiltersDep`: validation,
+400 naming the parameter, OpenAPI) and the hot path's reader (places/hot.py) are derived from it
+(core/params.py) and share `to_filters`. `PlaceFilters.conditions()` turns them into SQL conditions on `place p`
 with bound parameters; published places only.
 """
 
-import inspect
 import json
 import math
 import re
@@ -15,13 +15,14 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import Depends, Query
+from fastapi import Depends
 from pydantic import AfterValidator, BeforeValidator, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
 from reseau_api.core.db import raw_connection
 from reseau_api.core.errors import InvalidParameter
+from reseau_api.core.params import Parameters, Values, param
 from reseau_api.core.sql import Params
 from reseau_api.editorial import freshness
 from reseau_api.editorial.freshness import Freshness
@@ -245,87 +246,73 @@ def within_open_at_years(value: datetime) -> datetime:
 
 
 IsoDatetime = Annotated[datetime, BeforeValidator(iso_datetime_only), AfterValidator(within_open_at_years)]
+InseeCode = Annotated[str, Field(pattern=r"^(?:\d{5}|2[AB]\d{3})$")]
+
+# The filters of `/v1/lieux`, declared once: FastAPI's dependency (the contract: OpenAPI, 400 problems) and
+# the hot path's reader (places/hot.py) are both derived from this (core/params.py). A new filter: a
+# `param` here, its field in `PlaceFilters` (and its SQL in `conditions`), its line in `to_filters`.
+PLACE_FILTERS = Parameters(
+    param("q", str, "French full text over name, description, commune and types; accent-insensitive, prefix- "
+                    "and typo-tolerant", min_length=1, max_length=200),
+    param("type", PlaceType, f"Place type (repeatable: any of; at most {MAX_VALUES})", many=MAX_VALUES),
+    param("statut", Status, f"Life-cycle status (repeatable: any of; at most {MAX_VALUES})", many=MAX_VALUES),
+    param("departement", DepartmentCode, f"Department code (repeatable: any of; at most {MAX_VALUES})",
+          many=MAX_VALUES),
+    param("code_insee", InseeCode, f"INSEE commune code (repeatable: any of; at most {MAX_VALUES})",
+          many=MAX_VALUES),
+    param("services", Service, f"Services (repeatable: all required; at most {MAX_VALUES})", many=MAX_VALUES),
+    param("teletravail", bool, "true: at least one desk for telework"),
+    param("postes_min", int, "At least this many desks", ge=1, le=10000),
+    param("prix_journee_max", Decimal, "Day price at most (euros)", ge=0, le=100000, allow_inf_nan=False),
+    param("ouvert_le", IsoDatetime, "Open at this ISO 8601 moment per `horaires` (Europe/Paris when no offset)"),
+    param("ouvert_maintenant", bool, "true: open right now per `horaires` (false has no effect, so it is refused)"),
+    param("bbox", str, "minLon,minLat,maxLon,maxLat (WGS 84)", examples=["1.35,43.55,1.50,43.65"],
+          pattern=r"^[^,]+,[^,]+,[^,]+,[^,]+$", max_length=120),
+    param("pres_de", str, "lat,lon: places within `rayon` metres, nearest first, with `distance_m`",
+          examples=["43.6045,1.4440"], max_length=60),
+    param("rayon", int, f"Radius in metres around pres_de (default {DEFAULT_RADIUS_M}; only with pres_de)",
+          ge=1, le=MAX_RADIUS_M),
+    param("fraicheur", Freshness, "Freshness from `verifie_le` (repeatable: any of): a_jour (confirmed or edited "
+                                  "within RESEAU_FRAICHEUR_A_VERIFIER_JOURS, default 180 days), a_verifier, "
+                                  "obsolete (not within RESEAU_FRAICHEUR_OBSOLETE_JOURS, default 365)", many=3),
+    param("siret", ids.Siret, "The place with this SIRET (14 digits, Luhn-checked)"),
+    param("rna", ids.Rna, "The place with this RNA number (W and 9 digits)"),
+    param("osm", ids.Osm, "The place mapped as this OpenStreetMap object (node/<id>, way/<id>, relation/<id>)"),
+    param("acceslibre", ids.Acceslibre, "The place with this acceslibre slug or UUID"),
+    param("data_inclusion", ids.DataInclusion, "The place with this data·inclusion id"),
+    param("recensement_2019", ids.Census, "The place with this 2019 census id"),
+)
+# Identifier filters: parameter -> column (constants: each column has its own index).
+IDENTIFIERS = {"siret": "siret", "rna": "rna", "osm": "osm_id", "acceslibre": "acceslibre_id",
+               "data_inclusion": "data_inclusion_id", "recensement_2019": "census_id"}
 
 
-def place_filters(
-    q: Annotated[str | None, Query(min_length=1, max_length=200,
-                                   description="French full text over name, description, commune and types; "
-                                               "accent-insensitive, prefix- and typo-tolerant")] = None,
-    type: Annotated[list[PlaceType] | None, Query(
-        description=f"Place type (repeatable: any of; at most {MAX_VALUES})", max_length=MAX_VALUES)] = None,
-    statut: Annotated[list[Status] | None, Query(
-        description=f"Life-cycle status (repeatable: any of; at most {MAX_VALUES})", max_length=MAX_VALUES)]
-    = None,
-    departement: Annotated[list[DepartmentCode] | None, Query(
-        description=f"Department code (repeatable: any of; at most {MAX_VALUES})", max_length=MAX_VALUES)]
-    = None,
-    code_insee: Annotated[list[Annotated[str, Field(pattern=r"^(?:\d{5}|2[AB]\d{3})$")]] | None, Query(
-        description=f"INSEE commune code (repeatable: any of; at most {MAX_VALUES})", max_length=MAX_VALUES)]
-    = None,
-    services: Annotated[list[Service] | None, Query(
-        description=f"Services (repeatable: all required; at most {MAX_VALUES})", max_length=MAX_VALUES)] = None,
-    teletravail: Annotated[bool | None, Query(description="true: at least one desk for telework")] = None,
-    postes_min: Annotated[int | None, Query(ge=1, le=10000, description="At least this many desks")] = None,
-    prix_journee_max: Annotated[Decimal | None, Query(ge=0, le=100000, allow_inf_nan=False,
-                                                      description="Day price at most (euros)")] = None,
-    ouvert_le: Annotated[IsoDatetime | None, Query(
-        description="Open at this ISO 8601 moment per `horaires` (Europe/Paris when no offset)")] = None,
-    ouvert_maintenant: Annotated[bool | None, Query(
-        description="true: open right now per `horaires` (false has no effect, so it is refused)")] = None,
-    bbox: Annotated[str | None, Query(
-        description="minLon,minLat,maxLon,maxLat (WGS 84)", examples=["1.35,43.55,1.50,43.65"],
-        pattern=r"^[^,]+,[^,]+,[^,]+,[^,]+$", max_length=120)] = None,
-    pres_de: Annotated[str | None, Query(
-        description="lat,lon: places within `rayon` metres, nearest first, with `distance_m`",
-        examples=["43.6045,1.4440"], max_length=60)] = None,
-    rayon: Annotated[int | None, Query(
-        ge=1, le=MAX_RADIUS_M, description=f"Radius in metres around pres_de (default {DEFAULT_RADIUS_M}; "
-                                           "only with pres_de)")] = None,
-    fraicheur: Annotated[list[Freshness] | None, Query(
-        description="Freshness from `verifie_le` (repeatable: any of): a_jour (confirmed or edited within "
-                    "RESEAU_FRAICHEUR_A_VERIFIER_JOURS, default 180 days), a_verifier, obsolete (not within "
-                    "RESEAU_FRAICHEUR_OBSOLETE_JOURS, default 365)", max_length=3)] = None,
-    siret: Annotated[ids.Siret | None, Query(description="The place with this SIRET (14 digits, Luhn-checked)")]
-    = None,
-    rna: Annotated[ids.Rna | None, Query(description="The place with this RNA number (W and 9 digits)")] = None,
-    osm: Annotated[ids.Osm | None, Query(description="The place mapped as this OpenStreetMap object "
-                                                     "(node/<id>, way/<id>, relation/<id>)")] = None,
-    acceslibre: Annotated[ids.Acceslibre | None, Query(description="The place with this acceslibre slug or UUID")]
-    = None,
-    data_inclusion: Annotated[ids.DataInclusion | None, Query(description="The place with this data·inclusion id")]
-    = None,
-    recensement_2019: Annotated[ids.Census | None, Query(description="The place with this 2019 census id")] = None,
-) -> PlaceFilters:
+def to_filters(v: Values) -> PlaceFilters:
+    """The values of the filters given (absent ones left out), from either path, as `PlaceFilters`."""
+    get = v.get
     # A parameter without effect is refused: otherwise it only mints uncached variants of one answer.
-    if rayon is not None and pres_de is None:
+    near, radius, now, open_at = get("pres_de"), get("rayon"), get("ouvert_maintenant"), get("ouvert_le")
+    if radius is not None and near is None:
         raise InvalidParameter("rayon", "has no effect without pres_de")
-    if ouvert_maintenant is False:
+    if now is False:
         raise InvalidParameter("ouvert_maintenant", "false has no effect; leave the parameter out")
-    if ouvert_le is not None and ouvert_maintenant:
+    if open_at is not None and now:
         raise InvalidParameter("ouvert_maintenant", "give either ouvert_le or ouvert_maintenant, not both")
-    open_at = ouvert_le
-    if ouvert_maintenant:
-        open_at = datetime.now(service.PARIS)
+    q = get("q")
     return PlaceFilters(
         q=q.strip() or None if q else None,
-        types=list(type or []), statuses=list(statut or []), departements=list(departement or []),
-        insee_codes=list(code_insee or []), services=list(services or []), telework=teletravail,
-        desks_min=postes_min, price_day_max=prix_journee_max, open_at=open_at,
-        bbox=parse_bbox(bbox), near=parse_near(pres_de, rayon or DEFAULT_RADIUS_M),
-        freshness_in=list(fraicheur or []),
-        identifiers={column: value for column, value in (
-            ("siret", siret), ("rna", rna), ("osm_id", osm), ("acceslibre_id", acceslibre),
-            ("data_inclusion_id", data_inclusion), ("census_id", recensement_2019)) if value is not None},
+        types=get("type") or [], statuses=get("statut") or [], departements=get("departement") or [],
+        insee_codes=get("code_insee") or [], services=get("services") or [], telework=get("teletravail"),
+        desks_min=get("postes_min"), price_day_max=get("prix_journee_max"),
+        open_at=datetime.now(service.PARIS) if now else open_at,
+        bbox=parse_bbox(get("bbox")), near=parse_near(near, radius or DEFAULT_RADIUS_M),
+        freshness_in=get("fraicheur") or [],
+        identifiers={} if v.keys().isdisjoint(IDENTIFIERS) else {
+            column: v[name] for name, column in IDENTIFIERS.items() if name in v},
     )
 
 
-async def _place_filters_inline(**params: Any) -> PlaceFilters:
-    """`place_filters` as an async dependency. FastAPI runs a plain `def` dependency in a thread pool;
-    that hand-off was ~15 % of a list request's time in the benchmark's profile (bench/README.md)."""
-    return place_filters(**params)
-
-
-_place_filters_inline.__signature__ = inspect.signature(place_filters)  # type: ignore[attr-defined]
-
-PlaceFiltersDep = Annotated[PlaceFilters, Depends(_place_filters_inline)]
+# Called by keyword (the directory page, coverage's renamed dependency) with the declared signature.
+place_filters = PLACE_FILTERS.function(to_filters)
+PlaceFiltersDep = Annotated[PlaceFilters, Depends(PLACE_FILTERS.dependency(to_filters))]
 Sort = Literal["nom", "-maj_le", "distance", "pertinence"]

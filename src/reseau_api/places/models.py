@@ -19,6 +19,7 @@ from sqlalchemy import (
     Index,
     Integer,
     Numeric,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -144,11 +145,13 @@ class Place(Versioned, Base):
 
 
 class PlaceGrid(Base):
-    """Published places per zoom-12 tile, kept by a trigger on `place` (migration 0800), read by the
-    unfiltered clustered tiles (geo/queries.py): count and sums of positions in zoom-8 tile units."""
+    """Published places per tile of each grid level `z` (zoom 12, 14, 16, 18), kept by a trigger on `place`
+    (migrations 0800, 0900), read by the unfiltered clustered tiles (geo/queries.py): count and sums of
+    positions in zoom-8 tile units."""
 
     __tablename__ = "place_grid"
 
+    z: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     x: Mapped[int] = mapped_column(Integer, primary_key=True)
     y: Mapped[int] = mapped_column(Integer, primary_key=True)
     n: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -150,15 +150,21 @@ async def page(
         ), bound AS (SELECT max(d) * 1.01 + 1 AS r FROM knn)"""
         source = "place p, bound"
         within = f"ST_DWithin(p.geom::geography, {point}, bound.r, false)"
+    candidates = ""
     if sort == "pertinence":
         # Relevance over a bounded candidate set: ranking every match of a common word (460,000 of a
         # million places for "coworking") took seconds. The first RANK_CANDIDATES matches (storage order:
-        # a scan stops there, whatever the match count) are ranked; `tri=nom` walks every match.
-        source = f"(SELECT * FROM place p WHERE {where} LIMIT {RANK_CANDIDATES}) AS p"
+        # a scan stops there, whatever the match count) are ranked; `tri=nom` walks every match. One more
+        # is read, not ranked, to tell whether the candidates are every match: then their number is the
+        # total, and no count reads the full-text index a second time.
+        source = (f"(SELECT p.*, row_number() OVER () AS candidate, count(*) OVER () AS candidates "
+                  f"FROM (SELECT * FROM place p WHERE {where} LIMIT {RANK_CANDIDATES + 1}) AS p) AS p")
+        within = f"p.candidate <= {RANK_CANDIDATES}"
+        candidates = ", p.candidates"
     # The page's rows are chosen first and their JSON built after the LIMIT: otherwise a plan that
     # sorts (a bbox denser than what the name index walks well) builds a body for every candidate row.
     sql = f"""{knn}
-        SELECT {body} AS body, p.sort_key, p.id
+        SELECT {body} AS body, p.sort_key, p.id{candidates}
         FROM (SELECT p.*, {key} AS sort_key FROM {source}
               WHERE {where} AND {keyset} AND {within}
               ORDER BY {key} {direction}, p.id {direction}
@@ -169,6 +175,10 @@ async def page(
     rows = await raw.fetch(sql, *p.values)
     if cursor is None and len(rows) <= limit:  # the first page holds every match: that is the count
         total, estimated = len(rows), False
+    elif candidates and rows and rows[0]["candidates"] <= RANK_CANDIDATES:  # every match was a candidate
+        total, estimated = rows[0]["candidates"], False
+    elif candidates and rows:  # more matches than candidates: the planner's estimate, no count
+        total, estimated = max(RANK_CANDIDATES + 1, await _planner_rows(raw, filters)), True
     else:
         total, estimated = await _total(raw, filters)
     if total == 0 and filters.q and not filters.fuzzy:  # nothing by full text: try the typo-tolerant way

@@ -15,6 +15,7 @@ from reseau_api.core.db import SessionDep
 from reseau_api.core.http import not_modified
 from reseau_api.core.openapi import problem_responses
 from reseau_api.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_header, next_url
+from reseau_api.core.params import Parameters, Values, param
 from reseau_api.core.urls import absolute_url
 from reseau_api.editorial.freshness import Freshness
 from reseau_api.editorial.routes import editing_router
@@ -41,23 +42,30 @@ _ETAG_HEADER = {"ETag": {"description": 'The new version\'s ETag (`"<id>-v<versi
 _NOT_MODIFIED = {304: {"description": "Not modified (If-None-Match matched the ETag)"}}
 
 
-def practice_filters(
-    q: Annotated[str | None, Query(min_length=1, max_length=200, description=(
-        "French full text over title, summary, themes and content; accent-insensitive, plurals folded, "
-        "each word as a prefix; ranked (title first)"))] = None,
-    thematique: Annotated[list[Theme] | None, Query(description="Theme (repeatable: any of)")] = None,
-    departement: Annotated[list[DepartmentCode] | None,
-                           Query(description="Department of one of its places (repeatable: any of)")] = None,
-    lieu: Annotated[str | None, Query(min_length=1, max_length=120, description="UUID or slug of one of its places")]
-    = None,
-    organisation: Annotated[uuid.UUID | None, Query(description="The author organisation's id")] = None,
-    fraicheur: Annotated[list[Freshness] | None, Query(
-        description="Freshness from `verifie_le` (repeatable: any of): a_jour, a_verifier, obsolete",
-        max_length=3)] = None,
-) -> PracticeFilters:
-    return PracticeFilters(q=q.strip() or None if q else None, themes=list(thematique or []),
-                           departements=list(departement or []), place=lieu, organisation=organisation,
-                           freshness_in=list(fraicheur or []))
+MAX_VALUES = 20  # a repeated filter takes at most this many values, as on /v1/lieux: more is a 400
+# The filters of `/v1/bonnes-pratiques`, declared once (core/params.py): the FastAPI dependency is derived
+# from it (and a hot reader, should the list join the hot path).
+PRACTICE_FILTERS = Parameters(
+    param("q", str, "French full text over title, summary, themes and content; accent-insensitive, plurals "
+                    "folded, each word as a prefix; ranked (title first)", min_length=1, max_length=200),
+    param("thematique", Theme, f"Theme (repeatable: any of; at most {MAX_VALUES})", many=MAX_VALUES),
+    param("departement", DepartmentCode, f"Department of one of its places (repeatable: any of; at most "
+                                         f"{MAX_VALUES})", many=MAX_VALUES),
+    param("lieu", str, "UUID or slug of one of its places", min_length=1, max_length=120),
+    param("organisation", uuid.UUID, "The author organisation's id"),
+    param("fraicheur", Freshness, "Freshness from `verifie_le` (repeatable: any of): a_jour, a_verifier, obsolete",
+          many=3),
+)
+
+
+def practice_filters(v: Values) -> PracticeFilters:
+    q = v.get("q")
+    return PracticeFilters(q=q.strip() or None if q else None, themes=v.get("thematique") or [],
+                           departements=v.get("departement") or [], place=v.get("lieu"),
+                           organisation=v.get("organisation"), freshness_in=v.get("fraicheur") or [])
+
+
+PracticeFiltersDep = Annotated[PracticeFilters, Depends(PRACTICE_FILTERS.dependency(practice_filters))]
 
 
 @router.get(
@@ -65,7 +73,7 @@ def practice_filters(
     responses=problem_responses(400),
 )
 async def list_practices(
-    request: Request, session: SessionDep, filters: Annotated[PracticeFilters, Depends(practice_filters)],
+    request: Request, session: SessionDep, filters: PracticeFiltersDep,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
     curseur: Annotated[str | None, Query(description="Opaque cursor from a `next` link", max_length=512)] = None,
 ) -> Response:
