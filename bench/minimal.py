@@ -7,15 +7,16 @@ whose bodies are built by PostgreSQL and returned as they come. No framework, no
 what the parsers do, no middleware. What the API spends beyond this server per request is the price of
 its framework, validation and middleware: the benchmark reports both, in the same run.
 
-Bodies are byte-identical to the API's for `/v1/lieux` (JSON and GeoJSON, `next` links included) and
-for tiles; OGC items carry the same features, with links written by hand. Details (`/v1/lieux/{id}`)
-are built by the API from the ORM and have no equivalent here.
+Bodies are byte-identical to the API's for `/v1/lieux` (JSON and GeoJSON, `next` links included), for
+details (`/v1/lieux/{id}`: `places.queries.detail`, with its ETag and Last-Modified) and for tiles; OGC
+items carry the same features, with links written by hand.
 
     uvicorn bench.minimal:app --port 8123   (DATABASE_URL as for the API)
 """
 
 import json
 import os
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -29,6 +30,7 @@ from reseau_api.core.pagination import encode_cursor, link_header, next_url
 from reseau_api.geo import queries as geo_queries
 from reseau_api.places import queries
 from reseau_api.places.filters import DEFAULT_RADIUS_M, PlaceFilters, parse_bbox, parse_near
+from reseau_api.practices import queries as _practices  # noqa: F401  (registers a detail's practices, as the app)
 
 POOL: asyncpg.Pool | None = None
 LIST_CACHE = b"public, max-age=60, stale-while-revalidate=300"
@@ -120,6 +122,16 @@ async def _ogc_items(query: dict[str, str], conn: asyncpg.Connection) -> tuple[i
     return 200, body.encode(), GEOJSON, []
 
 
+async def _detail(path: str, conn: asyncpg.Connection) -> tuple[int, bytes, str | None, list]:
+    place = await queries.detail(DirectSession(conn), path.removeprefix("/v1/lieux/"))
+    if place is None or place.state != "publie":
+        return 404, b"", None, []
+    headers = [(b"etag", place.etag.encode()),
+               (b"last-modified", format_datetime(place.updated_at, usegmt=True).encode()),
+               (b"cache-control", LIST_CACHE), (b"vary", b"Accept")]
+    return 200, place.body.encode(), "application/json", headers
+
+
 async def app(scope: dict, receive: Any, send: Any) -> None:
     if scope["type"] == "lifespan":
         while True:
@@ -141,6 +153,8 @@ async def app(scope: dict, receive: Any, send: Any) -> None:
     async with POOL.acquire() as conn:
         if path == "/v1/lieux":
             status, body, media_type, headers = await _places(scope, query, conn)
+        elif path.startswith("/v1/lieux/"):
+            status, body, media_type, headers = await _detail(path, conn)
         elif path.startswith("/v1/tuiles/"):
             status, body, media_type, headers = await _tile(path, conn)
         elif path == "/ogc/collections/lieux/items":

@@ -9,10 +9,11 @@ COVERAGE_RSS_LIMIT_MB = 300
 # p50 at 1M <= 3x p50 at 10k (issue 15, "Bounded at a million places").
 GROWTH = {sid: 3.0 for sid in ["S1", "S2", "S3", "S5", "S6-z12", "S6-z8", "S7", "S9"]}
 # The API beside the minimal server (bench/minimal.py), same requests, same run.
-MINIMAL = {"S1": "M1", "S2": "M2", "S3": "M3", "S3-c4": "M3-c4", "S6-z12": "M6-z12", "S6-z8": "M6-z8", "S7": "M7"}
+MINIMAL = {"S1": "M1", "S2": "M2", "S3": "M3", "S3-c4": "M3-c4", "S4": "M4", "S6-z12": "M6-z12", "S6-z8": "M6-z8",
+           "S7": "M7"}
 CPU_RATIO, RPS_RATIO, P99_RATIO, P99_OWN_P50 = 1.2, 0.85, 1.5, 3.0
 ORDER = ["S1", "S2", "S3", "S3-c4", "S4", "S5", "S6-z12", "S6-z8", "S7", "S8", "S9", "S10", "M1", "M2", "M3", "M3-c4",
-         "M6-z12", "M6-z8", "M7", "F1", "F2", "F3", "T2", "T6-z12"]
+         "M4", "M6-z12", "M6-z8", "M7", "F1", "F2", "F3", "T2", "T6-z12"]
 
 MET, MISSED, NOT_MEASURED, NOT_AVAILABLE = "met", "MISSED", "not measured", "not available on this build"
 

@@ -126,7 +126,8 @@ def size_scenarios(size: int) -> list[Scenario]:
 # The floor: the SQL of S1-S3 issued directly with asyncpg, from the same request lists.
 FLOOR = {"F1": "S1", "F2": "S2", "F3": "S3"}
 # The minimal server (bench/minimal.py): the same requests over HTTP, the API's SQL, no framework.
-MINIMAL = {"S1": "M1", "S2": "M2", "S3": "M3", "S3-c4": "M3-c4", "S6-z12": "M6-z12", "S6-z8": "M6-z8", "S7": "M7"}
+MINIMAL = {"S1": "M1", "S2": "M2", "S3": "M3", "S3-c4": "M3-c4", "S4": "M4", "S6-z12": "M6-z12", "S6-z8": "M6-z8",
+           "S7": "M7"}
 
 
 def demo_scenarios() -> list[Scenario]:

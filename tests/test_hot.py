@@ -16,6 +16,7 @@ from reseau_api.core import hot
 from reseau_api.core.db import get_session
 from reseau_api.main import create_app
 from tests.factories import make_place
+from tests.practices.factories import make_practice
 
 MONTPELLIER = {"lon": 3.876716, "lat": 43.610769}
 SIRET = "73282932000074"  # Luhn-valid
@@ -172,3 +173,32 @@ def test_the_hot_parsers_read_only_parameters_their_routes_declare() -> None:
     for route in PLACES + GEO:
         if route.parameters is not None:
             assert route.parameters <= declared(layer._route_object(route.name)), route.name
+
+
+async def test_hot_details_are_the_routes_details(
+    client: httpx.AsyncClient, reference: httpx.AsyncClient, session: AsyncSession, served: list[str],
+) -> None:
+    """`/v1/lieux/{id}`: anonymous JSON reads on the hot path; keys, JSON-LD and whatever fails go to the route."""
+    await _seed(session)
+    place = await make_place(session, nom="Le Quai des Savoirs", fermetures=[
+        {"du": "2026-01-01", "au": "2199-12-31", "motif": "Fermé pour travaux"}])
+    await make_practice(session, titre="Accueillir les télétravailleurs", lieux=[str(place.id)])
+    draft = await make_place(session, nom="Pas encore publié", moderation="a_valider")
+    hot_paths = [f"/v1/lieux/{place.id}", f"/v1/lieux/{place.slug}", f"/v1/lieux/{str(place.id).upper()}"]
+    deferred = [f"/v1/lieux/{draft.id}", "/v1/lieux/00000000-0000-0000-0000-000000000000", "/v1/lieux/nulle-part",
+                f"/v1/lieux/{place.id}?x=1", "/v1/lieux/" + "a" * 121, f"/v1/lieux/{place.id}/historique"]
+    etag = (await reference.get(hot_paths[0])).headers["etag"]
+    variants: list[dict[str, str]] = [{}, {"Accept-Encoding": "gzip"}, {"If-None-Match": etag}]
+    for path in hot_paths + deferred:
+        for headers in variants:
+            ours, theirs = await client.get(path, headers=headers), await reference.get(path, headers=headers)
+            assert _comparable(ours) == _comparable(theirs), (path, headers)
+    assert sorted(set(served)) == sorted(hot_paths)
+    assert (await client.get(hot_paths[0], headers={"If-None-Match": etag})).status_code == 304
+    assert [(await client.get(p)).status_code for p in deferred] == [404, 404, 404, 400, 400, 401]
+    # JSON-LD and a key (which may reveal the draft) are the route's to judge.
+    served.clear()
+    for headers in ({"Accept": "application/ld+json"}, {"Authorization": "Bearer nope"}):
+        ours = await client.get(hot_paths[0], headers=headers)
+        assert _comparable(ours) == _comparable(await reference.get(hot_paths[0], headers=headers)), headers
+    assert served == []

@@ -7,6 +7,7 @@ arguments, CSV select lists, tile attributes), once at import: per request, noth
 New fields go at the end of the table, so that CSV columns keep their positions.
 """
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -35,6 +36,44 @@ def _same(expr: str) -> str:
     return expr
 
 
+# The value's JSON text as Pydantic writes it (compact, `model_dump_json`): how a record's JSON built by
+# PostgreSQL is the very body its Pydantic model would give (places' detail, tests/places/test_detail_sql.py).
+def json_text(expr: str) -> str:
+    return f"to_json({expr})::text"
+
+
+def datetime_text(expr: str) -> str:
+    """A timestamptz as Pydantic writes the UTC datetime asyncpg returns: `2026-12-01T15:10:39.120000Z`,
+    no fraction when its microseconds are 0 (PostgreSQL's own JSON gives the session's offset, trimmed)."""
+    utc = f"({expr}) AT TIME ZONE 'UTC'"
+    return (f"""('"' || to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN date_trunc('second', {expr}) = """
+            f"""{expr} THEN '' ELSE to_char({utc}, '.US') END || 'Z"')""")
+
+
+def datetime_text_of_json(expr: str) -> str:
+    """The same, for a timestamptz stored as JSON text (`"2026-12-01T15:10:39.12+00:00"`, to_jsonb's): Pydantic
+    keeps its offset, writes a zero offset `Z` and the fraction in 6 digits (none when it is 0)."""
+    parts = rf"regexp_match({expr}, '^(\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(.*)$')"
+    return (rf"""(SELECT '"' || m[1] || CASE WHEN m[2] IS NULL OR m[2] ~ '^\.0+$' THEN '' """
+            rf"""ELSE rpad(m[2], 7, '0') END """
+            f"""|| CASE WHEN m[3] IN ('+00:00', '-00:00') THEN 'Z' ELSE m[3] END || '"' FROM {parts} AS m)""")
+
+
+def float_text(expr: str) -> str:
+    """A float8 as Pydantic writes a float, for |x| < 1e15 (degrees, not astronomy): `3.0` for an integral
+    value; the shortest digits, as PostgreSQL's; exponents from 1e-6 down, written `1e-6` (PostgreSQL: from
+    1e-5, `1e-05`)."""
+    text = f"({expr})::float8::text"
+    return (rf"CASE WHEN {text} ~ '^-?[0-9]+$' THEN {text} || '.0' "
+            rf"WHEN {text} ~ 'e-05$' THEN regexp_replace({text}, '^(-?)([0-9])\.?([0-9]*)e-05$', '\10.0000\2\3') "
+            rf"ELSE replace({text}, 'e-0', 'e-') END")
+
+
+def decimal_text(expr: str) -> str:
+    """A numeric as Pydantic writes a Decimal: a string (`"15.00"`)."""
+    return f"to_json(({expr})::text)::text"
+
+
 @dataclass(frozen=True)
 class Kind:
     """A value type: its JSON Schema and how it is written where JSON is not the medium."""
@@ -44,6 +83,8 @@ class Kind:
     csv: Callable[[str], str] = _same  # SQL of the CSV cell (Python then writes scalars as text)
     tile: Callable[[str], str] = _same  # SQL of the MVT attribute (text, int or bool)
     feed: Callable[[str], str] = _same  # SQL of the jsonb value in the feed (as the detail writes it)
+    # SQL of the value's JSON text as Pydantic writes it (the detail); None: the field says its own.
+    text: Callable[[str], str] | None = json_text
 
 
 def text_kind(**schema: Any) -> Kind:
@@ -64,15 +105,15 @@ UUID = Kind({"type": "string", "format": "uuid"}, "text", tile=lambda e: f"{e}::
 TEXT = text_kind()
 URL = text_kind(format="uri")
 DATE = Kind({"type": "string", "format": "date"}, "date")
-DATETIME = Kind({"type": "string", "format": "date-time"}, "text")
+DATETIME = Kind({"type": "string", "format": "date-time"}, "text", text=datetime_text)
 COUNT = Kind({"type": "integer", "minimum": 0}, "int")
 INTEGER = Kind({"type": "integer"}, "int")
 BOOL = Kind({"type": "boolean"}, "bool")
 # Decimal euros: numbers in SQL-built JSON, strings ("15.00") where Pydantic writes them (detail, feed).
-EUROS = Kind({"type": "number", "minimum": 0}, "decimal", feed=lambda e: f"{e}::text")
-DEGREES = Kind({"type": "number"}, "float")
-OBJECT = Kind({"type": "object"}, "json")
-ARRAY = Kind({"type": "array"}, "json")
+EUROS = Kind({"type": "number", "minimum": 0}, "decimal", feed=lambda e: f"{e}::text", text=decimal_text)
+DEGREES = Kind({"type": "number"}, "float", text=float_text)
+OBJECT = Kind({"type": "object"}, "json", text=None)
+ARRAY = Kind({"type": "array"}, "json", text=None)
 
 
 @dataclass(frozen=True)
@@ -152,6 +193,22 @@ def json_object(members: list[tuple[str, str]], *, builder: str = "json_build_ob
             text = f"left({text}, -1)"  # drop its `}`
         texts.append(text)
     return "(" + " || ', ' || ".join(texts) + ")::json"
+
+
+def sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def compact_json(members: list[tuple[str, str]]) -> str:
+    """SQL of one JSON object's text, written compactly and in order (`{"a":1,"b":null}`, as Pydantic
+    writes it), from (name, SQL of the value's JSON text) pairs; a NULL value is written `null`."""
+    if not members:
+        return "'{}'"
+    parts = []
+    for i, (name, value) in enumerate(members):
+        parts += [sql_literal(("{" if i == 0 else ",") + json.dumps(name, ensure_ascii=False) + ":"),
+                  f"coalesce({value}, 'null')"]
+    return "(" + " || ".join(parts) + " || '}')"
 
 
 def split_last(sql: str, sentinel: str = "__LAST_VALUE__") -> tuple[str, str]:

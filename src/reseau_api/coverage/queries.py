@@ -65,6 +65,32 @@ async def nearest_places(session: AsyncSession, filters: PlaceFilters, departeme
         ORDER BY c.insee_code""", *p.values)
 
 
+async def covered_by_department(
+    session: AsyncSession, filters: PlaceFilters, departements: list[str], radius_m: float,
+) -> list[Any]:
+    """Per department of the territory (code order): its population and communes, in all and covered.
+    Covered is the definition itself: a counted place within `radius_m` of the commune centre
+    (`ST_DWithin` on the spheroid), one index probe per commune that stops at the first place found."""
+    p = Params()
+    where = " AND ".join([*filters.conditions(p, alias="p"), "p.geom IS NOT NULL"])
+    territory = f"c.department_code = ANY({p(departements, 'text[]')})" if departements else "TRUE"
+    radius = p(radius_m, "float8")
+    raw = await raw_connection(session)
+    return await raw.fetch(f"""
+        SELECT c.department_code AS code, d.name, sum(c.population)::bigint AS population,
+               coalesce(sum(c.population) FILTER (WHERE k.covered), 0)::bigint AS population_covered,
+               count(*) AS communes, count(*) FILTER (WHERE k.covered) AS communes_covered
+        FROM commune c
+        JOIN departement d ON d.code = c.department_code
+        CROSS JOIN LATERAL (SELECT EXISTS (
+            SELECT 1 FROM place p WHERE {where} AND ST_DWithin(p.geom::geography, c.geom::geography, {radius})
+        ) AS covered) AS k
+        WHERE {territory}
+        GROUP BY c.department_code, d.name
+        ORDER BY c.department_code COLLATE "C"
+    """, *p.values)
+
+
 async def positions(session: AsyncSession, ids: list[Any]) -> tuple[list[float], list[float]]:
     """The stored (lon, lat) of these places, in the order given."""
     raw = await raw_connection(session)

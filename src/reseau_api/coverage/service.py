@@ -122,26 +122,25 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _figures(population: np.ndarray, covered: np.ndarray) -> dict[str, Any]:
-    total, reached = int(population.sum()), int(population[covered].sum())
-    communes, covered_communes = len(population), int(covered.sum())
+def _figures(total: int, reached: int, communes: int, covered_communes: int) -> dict[str, Any]:
     return {"population": total, "population_couverte": reached, "part_couverte": _share(reached, total),
             "communes": communes, "communes_couvertes": covered_communes,
             "communes_non_couvertes": communes - covered_communes}
 
 
+_COUNTS = ("population", "population_covered", "communes", "communes_covered")
+
+
 async def coverage_table(session: AsyncSession, filters: PlaceFilters, params: CoverageParams) -> CoverageTable:
-    snap = await snapshot(session, filters, params)
-    departments = np.array([c["department_code"] for c in snap.communes])
-    codes = sorted(set(departments.tolist()))
-    names = await queries.department_names(session, codes)
-    rows = []
-    for code in codes:
-        mask = departments == code
-        rows.append(DepartmentCoverage(code=code, nom=names[code],
-                                       **_figures(snap.population[mask], snap.covered[mask])))
-    return CoverageTable(rayon_km=params.radius_km, lieux=snap.place_count, departements=rows,
-                         total=CoverageFigures(**_figures(snap.population, snap.covered)))
+    """The figures per department, summed by PostgreSQL (`queries.covered_by_department`): no snapshot,
+    nothing per commune comes back to Python (it cost ~30 ms of CPU per request)."""
+    rows = await queries.covered_by_department(session, filters, params.departements, params.radius_m)
+    place_count = await queries.counted_place_count(session, filters)
+    departments = [DepartmentCoverage(code=r["code"], nom=r["name"], **_figures(*(r[k] for k in _COUNTS)))
+                   for r in rows]
+    totals = [sum(r[k] for r in rows) for k in _COUNTS]
+    return CoverageTable(rayon_km=params.radius_km, lieux=place_count, departements=departments,
+                         total=CoverageFigures(**_figures(*totals)))
 
 
 # --- communes ---------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def current_closure(a: str) -> str:
             "AND (c->>'au')::date >= (now() AT TIME ZONE 'Europe/Paris')::date LIMIT 1)")
 
 
-CLOSURES = f.Kind({"type": "array", "items": {"type": "object"}}, "closures", csv=lambda e: f"{e}::text")
+CLOSURES = f.Kind({"type": "array", "items": {"type": "object"}}, "closures", csv=lambda e: f"{e}::text", text=None)
 IDENTIFIERS = "identifiants"
 POSITION_SQL = """CASE WHEN p.geom IS NULL THEN NULL ELSE json_build_object(
     'lon', round(ST_X(p.geom)::numeric, 6), 'lat', round(ST_Y(p.geom)::numeric, 6)) END"""

@@ -1,4 +1,5 @@
-"""`/v1/lieux` on the hot path (core/hot.py): its query string parsed once into `PlaceFilters`.
+"""`/v1/lieux` on the hot path (core/hot.py): its query string parsed once into `PlaceFilters`; and
+`/v1/lieux/{id}`, a place's JSON (one statement, places.queries.detail).
 
 The filters are read by the reader derived from their declaration (`PLACE_FILTERS`, places/filters.py),
 which accepts exactly the valid values the FastAPI dependency accepts, in their plain spelling, and
@@ -51,5 +52,17 @@ async def list_places(request: Request, session: Any, _: dict[str, str], query: 
                        f=_choice(query, "f", _FORMATS))
 
 
+async def get_place(request: Request, session: Any, path: dict[str, str], _: Query) -> Response:
+    """Anonymous JSON reads of a place; a key (drafts, the member's own writes) or JSON-LD: the full path."""
+    from reseau_api.places import jsonld
+    from reseau_api.places.router import get_place as route
+
+    key = path["id_or_slug"]
+    if len(key) > 120 or "authorization" in request.headers or jsonld.wanted(request.headers.get("accept")):
+        raise Defer
+    return await route(key, request, session, session, None)
+
+
 ROUTES = [HotRoute("list_places", re.compile(r"/v1/lieux"), list_places,
-                   FILTER_PARAMETERS | {"curseur", "limit", "tri", "f"})]
+                   FILTER_PARAMETERS | {"curseur", "limit", "tri", "f"}),
+          HotRoute("get_place", re.compile(r"/v1/lieux/(?P<id_or_slug>[^/]+)"), get_place, frozenset())]

@@ -5,6 +5,7 @@ total is counted exactly up to EXACT_COUNT_LIMIT, then estimated by the planner 
 """
 
 import csv
+import functools
 import io
 import json
 import math
@@ -13,15 +14,19 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reseau_api.core import fields as f
 from reseau_api.core.db import raw_connection
 from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.pagination import decode_cursor, encode_cursor
 from reseau_api.core.spreadsheet import escape_cell
 from reseau_api.core.sql import Params
-from reseau_api.places import fields
+from reseau_api.editorial import freshness
+from reseau_api.places import fields, service
 from reseau_api.places.filters import BBox, Near, PlaceFilters
+from reseau_api.places.schemas import PlaceRead
 
 EXACT_COUNT_LIMIT = 1_000
 # Relevance (`tri=pertinence`) ranks at most this many matches (see page()).
@@ -272,3 +277,107 @@ async def csv_body(session: AsyncSession, filters: PlaceFilters, *, max_rows: in
     writer.writerow(CSV_COLUMNS)
     writer.writerows([_csv_value(v) for v in record.values()] for record in records)
     return buffer.getvalue().encode()
+
+
+# --- The detail (GET /v1/lieux/{id}): one statement, the record's JSON built by PostgreSQL ---
+# Byte for byte the JSON Pydantic writes for PlaceRead (its fields, in its order; `service.to_read` stays
+# the reference: tests/places/test_detail_sql.py compares both), so that reading a place needs no ORM
+# entity, no session and no re-serialisation, and runs on the hot pool (places/hot.py).
+
+TODAY = "(now() AT TIME ZONE 'Europe/Paris')::date"  # as service.today(), at the statement's now()
+
+
+def _closure_text(c: str) -> str:
+    """A stored closure (jsonb) as Pydantic writes a `Closure`: du, au, motif."""
+    return f.compact_json([(k, f"to_json({c}->>'{k}')::text") for k in ("du", "au", "motif")])
+
+
+# What the clock decides, computed once per statement (`t`): freshness, the closures still shown, today's.
+_CLOCK = f"""SELECT {freshness.status_sql('p.verified_at')} AS fraicheur,
+    coalesce((SELECT '[' || string_agg({_closure_text('x.c')}, ',' ORDER BY x.n) || ']'
+              FROM jsonb_array_elements(p.closures) WITH ORDINALITY AS x(c, n)
+              WHERE (x.c->>'au')::date >= {TODAY}), '[]') AS pending,
+    (SELECT {_closure_text('x.c')} FROM jsonb_array_elements(p.closures) WITH ORDINALITY AS x(c, n)
+     WHERE (x.c->>'du')::date <= {TODAY} AND (x.c->>'au')::date >= {TODAY} ORDER BY x.n LIMIT 1) AS current"""
+
+_PROVENANCE = f"""coalesce((SELECT '{{' || string_agg(to_json(e.k)::text || ':' || {f.compact_json([
+    ("role", "to_json(e.v->>'role')::text"), ("source", "to_json(e.v->>'source')::text"),
+    ("le", f.datetime_text_of_json("e.v->>'le'"))])}, ',' ORDER BY e.n) || '}}'
+    FROM jsonb_each(p.provenance) WITH ORDINALITY AS e(k, v, n)), '{{}}')"""
+
+_POSITION = (f"""CASE WHEN p.geom IS NULL THEN NULL ELSE {f.compact_json([
+    ("lon", f.float_text("ST_X(p.geom)")), ("lat", f.float_text("ST_Y(p.geom)"))])} END""")
+
+# Detail fields whose value is not their kind's plain JSON text.
+_DETAIL_VALUES = {
+    "position": _POSITION, "fermetures": "t.pending", "fermeture_en_cours": "t.current",
+    "ferme_temporairement": "to_json(t.current IS NOT NULL)::text", "fraicheur": "to_json(t.fraicheur)::text",
+    "provenance": _PROVENANCE, "bonnes_pratiques": "coalesce(pr.refs, '[]')",
+}
+
+
+def _detail_members(model: type[BaseModel], path: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(name, SQL of the JSON text) of `model`'s fields in its order, nested models (teletravail,
+    identifiants) as objects of their own; a field the table does not know fails here, at import."""
+    members = []
+    for name, info in model.model_fields.items():
+        key = (*path, name)
+        if not path and name in _DETAIL_VALUES:
+            members.append((name, _DETAIL_VALUES[name]))
+        elif isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
+            members.append((name, f.compact_json(_detail_members(info.annotation, key))))
+        else:
+            field = _BY_KEY[key]
+            assert field.kind.text is not None, f"{field.name}: say how the detail writes it (_DETAIL_VALUES)"
+            members.append((name, field.kind.text(field.expr)))
+    return members
+
+
+_BY_KEY = {x.key: x for x in f.fields(fields.FIELDS, f.Out.DETAIL)}
+
+
+@functools.cache
+def _detail_sql(by_uuid: bool) -> str:
+    """Built on first use: the practices domain registers its rows' SQL when it is imported."""
+    practices = service.linked_practices_sql or "SELECT NULL::uuid AS id, '' AS slug, '' AS title, 0 AS version, " \
+                                                "0 AS n WHERE FALSE"
+    ref = f.compact_json([("id", "to_json(b.id)::text"), ("slug", "to_json(b.slug)::text"),
+                          ("titre", "to_json(b.title)::text")])
+    return f"""
+        SELECT {f.compact_json(_detail_members(PlaceRead))} AS body, p.id, p.version, p.updated_at, p.moderation,
+               p.organisation_id, t.fraicheur, t.pending, t.current, pr.practices
+        FROM place p
+        CROSS JOIN LATERAL ({_CLOCK}) AS t
+        CROSS JOIN LATERAL (SELECT '[' || string_agg({ref}, ',' ORDER BY b.n) || ']' AS refs,
+                                   string_agg(b.id || ':' || b.version, ',' ORDER BY b.n) AS practices
+                            FROM ({practices}) AS b) AS pr
+        WHERE {"p.id = $1::uuid" if by_uuid else "p.slug = $1::text"}
+    """
+
+
+@dataclass(frozen=True)
+class Detail:
+    body: str  # the JSON of PlaceRead
+    id: UUID
+    version: int
+    updated_at: datetime
+    state: str  # moderation (the editorial kernel's name: `can_see` reads it)
+    organisation_id: UUID | None
+    etag: str
+
+
+async def detail(session: AsyncSession | Any, key: str) -> Detail | None:
+    """A place by UUID or slug (as `service.get`), its JSON and its detail ETag (`service.detail_etag`)."""
+    try:
+        sql, value = _detail_sql(True), UUID(key)
+    except ValueError:
+        sql, value = _detail_sql(False), key
+    row = await (await raw_connection(session)).fetchrow(sql, value)
+    if row is None:
+        return None
+    tag = service.version_tag(row["id"], row["version"], row["practices"])
+    if row["fraicheur"] != "a_jour" or row["current"] is not None or row["pending"] != "[]":
+        shown = ([json.loads(row["current"])] if row["current"] is not None else []) + json.loads(row["pending"])
+        tag += service.time_tag(row["fraicheur"], shown)
+    return Detail(row["body"], row["id"], row["version"], row["updated_at"], row["moderation"],
+                  row["organisation_id"], f'"{tag}"')

@@ -1,12 +1,14 @@
 """Public read API of places: lists (JSON, GeoJSON, CSV) and details, cacheable."""
 
 import json
+from datetime import datetime
 from email.utils import format_datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from reseau_api.core.auth import OptionalMember
+from reseau_api.core.auth import Member, OptionalMember
 from reseau_api.core.db import ReadSessionDep, SessionDep
 from reseau_api.core.errors import InvalidParameter
 from reseau_api.core.geo import GeoJSONResponse
@@ -18,7 +20,7 @@ from reseau_api.places import jsonld, queries, service
 from reseau_api.places.dependencies import can_see
 from reseau_api.places.exceptions import PlaceNotFound
 from reseau_api.places.filters import PlaceFiltersDep, resolve_open_at
-from reseau_api.places.schemas import PlacePage, PlacePracticeRef, PlaceRead
+from reseau_api.places.schemas import PlacePage, PlaceRead
 from reseau_api.places.states import WORKFLOW as PLACE_WORKFLOW
 
 router = APIRouter(prefix="/lieux", tags=["lieux"], dependencies=[Depends(reject_unknown_parameters)])
@@ -139,22 +141,33 @@ async def get_place(
     as is when editing (only the `<id>-v<version>` part is compared: practices are not edited here)."""
     # Anonymous reads may come from a replica; a member reads its own writes on the primary.
     session = session if member else read_session
+    if jsonld.wanted(request.headers.get("accept")):
+        return await _linked_data(id_or_slug, request, session, member)
+    # The record's JSON as PostgreSQL built it, in one statement (queries.detail): no ORM entity, no
+    # re-serialisation; the hot path (places/hot.py) serves anonymous reads with this same function.
+    place = await queries.detail(session, id_or_slug)
+    if place is None or not can_see(member, place):
+        raise PlaceNotFound(id_or_slug)
+    headers = _detail_headers(place.etag, place.updated_at, place.state)
+    if not_modified(request, place.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(place.body, media_type="application/json", headers=headers)
+
+
+def _detail_headers(etag: str, updated_at: datetime, state: str) -> dict[str, str]:
+    # Only published records may sit in shared caches; the others are for their owners' eyes.
+    return {"ETag": etag, "Last-Modified": format_datetime(updated_at, usegmt=True),
+            "Cache-Control": DETAIL_CACHE if PLACE_WORKFLOW.is_public(state) else PRIVATE_CACHE, "Vary": "Accept"}
+
+
+async def _linked_data(id_or_slug: str, request: Request, session: AsyncSession, member: Member | None) -> Response:
+    """The schema.org JSON-LD of the place (built in Python from the ORM record: opening hours evaluated)."""
     place = await service.get(session, id_or_slug, published_only=False)
     if place is None or not can_see(member, place):
         raise PlaceNotFound(id_or_slug)
-    linked_data = jsonld.wanted(request.headers.get("accept"))
-    practices = [] if linked_data else await service.practices_of(session, place.id)
-    read = service.to_read(place)
-    etag = jsonld.etag(place) if linked_data else service.detail_etag(place, practices, read)
-    # Only published records may sit in shared caches; the others are for their owners' eyes.
-    headers = {"ETag": etag, "Last-Modified": format_datetime(place.updated_at, usegmt=True),
-               "Cache-Control": DETAIL_CACHE if PLACE_WORKFLOW.is_public(place.moderation) else PRIVATE_CACHE,
-               "Vary": "Accept"}
+    etag = jsonld.etag(place)
+    headers = _detail_headers(etag, place.updated_at, place.moderation)
     if not_modified(request, etag):
         return Response(status_code=304, headers=headers)
-    if linked_data:
-        document = await jsonld.place_json_ld_text(session, request, place)
-        return Response(document, media_type=jsonld.MEDIA_TYPE, headers=headers)
-    read.bonnes_pratiques = [PlacePracticeRef(id=r.id, slug=r.slug, titre=r.title) for r in practices]
-    return Response(read.model_dump_json(), media_type="application/json", headers=headers)
-
+    document = await jsonld.place_json_ld_text(session, request, place)
+    return Response(document, media_type=jsonld.MEDIA_TYPE, headers=headers)

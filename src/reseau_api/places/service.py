@@ -30,8 +30,14 @@ LinkedRecords = Callable[[AsyncSession, uuid.UUID], Awaitable[list[Any]]]
 linked_practices: LinkedRecords | None = None
 
 
+# The same rows as SQL over the place aliased `p` (id, slug, title, version, and `n`, their rank), for the
+# detail's single statement (queries.detail); registered with `linked_practices`.
+linked_practices_sql: str | None = None
+
+
 async def practices_of(session: AsyncSession, place_id: uuid.UUID) -> list[Any]:
     return await linked_practices(session, place_id) if linked_practices is not None else []
+
 DEPARTMENT_TOLERANCE_M = 2000
 
 # API field -> column (the field table), for the flat write fields; position and teletravail are nested.
@@ -108,13 +114,18 @@ def detail_etag(place: Place, practices: list[Any], read: PlaceRead | None = Non
     when it has any, plus a digest of what the clock changes (`fraicheur`, the closures shown) when that
     is not "a_jour, no closure": a cached detail then revalidates when a threshold passes or a closure
     starts or ends. `IfMatch` reduces it to `etag(place)` (see editing.py)."""
-    tag = f"{place.id}-v{place.version}"
-    if practices:
-        digest = hashlib.sha256(",".join(f"{p.id}:{p.version}" for p in practices).encode()).hexdigest()[:16]
-        tag += f"{PRACTICES_TAG_SEPARATOR}{digest}"
+    tag = version_tag(place.id, place.version, ",".join(f"{p.id}:{p.version}" for p in practices))
     if read is not None:
         tag += time_tag(read.fraicheur, [read.fermeture_en_cours, *read.fermetures])
     return f'"{tag}"'
+
+
+def version_tag(place_id: uuid.UUID, version: int, practices: str | None) -> str:
+    """`<id>-v<version>`, then a digest of its practices' `id:version,…` when it has any."""
+    tag = f"{place_id}-v{version}"
+    if practices:
+        tag += PRACTICES_TAG_SEPARATOR + hashlib.sha256(practices.encode()).hexdigest()[:16]
+    return tag
 
 
 def time_tag(status: str, closures: list[Any]) -> str:

@@ -162,4 +162,14 @@ async def published_for_place(session: AsyncSession, place_id: uuid.UUID) -> lis
         PLACE_PRACTICES, {"place_id": place_id, "limit": PLACE_PRACTICES_LIMIT})).all())
 
 
+# The same, as SQL over the place `p`, for the place's detail statement (places.queries.detail).
+PLACE_PRACTICES_SQL = f"""
+    SELECT b.id, b.slug, b.title, b.version, row_number() OVER (ORDER BY b.published_at DESC, b.id DESC) AS n
+    FROM practice_place pp JOIN practice b ON b.id = pp.practice_id
+    WHERE pp.place_id = p.id AND {PUBLIC}
+    ORDER BY n
+    LIMIT {PLACE_PRACTICES_LIMIT}
+"""
+
 places_service.linked_practices = published_for_place  # a place's detail lists its published practices
+places_service.linked_practices_sql = PLACE_PRACTICES_SQL
