@@ -278,7 +278,9 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
 
 
 def _tile_sql(z: int, where: str) -> str:
-    # A clustered tile from its places (with filters, or finer than the grid's levels). Grid cells align
+    # A clustered tile from its places (with filters, or finer than the grid's levels). Its features come in
+    # cell order: the hash aggregate's order changes with the plan, and the bytes (and the ETag) must not.
+    # Grid cells align
     # with tiles (16 per side), so each cell lies in one tile; the
     # tile test runs on the cells, after a hash aggregate over the candidates. A cell of several places
     # becomes one point (their mean position) with point_count; a lone place keeps its attributes, read back
@@ -293,7 +295,8 @@ def _tile_sql(z: int, where: str) -> str:
             SELECT {_point("c.gx", "c.gy")} AS geom, CASE WHEN c.n > 1 THEN c.n END AS point_count,
                    {_PROPERTIES["p"]}
             FROM cells c LEFT JOIN place p ON p.ctid = CASE WHEN c.n = 1 THEN c.tid END
-            WHERE floor(c.cx / {per_tile}) = $2::int AND floor(c.cy / {per_tile}) = $3::int) AS t"""
+            WHERE floor(c.cx / {per_tile}) = $2::int AND floor(c.cy / {per_tile}) = $3::int
+            ORDER BY c.cx, c.cy) AS t"""
 
 
 # Unfiltered clustered tiles read the place grid (migrations 0800, 0900): per tile of each grid level (zoom
@@ -338,7 +341,8 @@ _GRID_TILE_SQL = f"""WITH cells AS MATERIALIZED (
             SELECT p.* FROM place p, place_grid_position(p.geom) AS pos
             WHERE c.n = 1 AND {PLACE_PUBLIC} AND p.geom && {_cell_envelope("c.lx", "c.ly")}
               AND floor(pos.gx / (1 << (20 - $6::int))) = c.lx AND floor(pos.gy / (1 << (20 - $6::int))) = c.ly
-            LIMIT 1) AS p ON TRUE) AS t"""
+            LIMIT 1) AS p ON TRUE
+        ORDER BY c.cx, c.cy) AS t"""
 
 
 def _points_sql(z: int, where: str, unfiltered: bool) -> str:
@@ -360,7 +364,8 @@ def _points_sql(z: int, where: str, unfiltered: bool) -> str:
         SELECT c.crowded, CASE WHEN NOT c.crowded THEN (
                    SELECT ST_AsMVT(t.*, 'lieux', {TILE_EXTENT}, 'geom') FROM (
                        SELECT {_point("r.gx", "r.gy")} AS geom, {_PROPERTIES["r"]} FROM r
-                       WHERE floor(r.gx / {TILE_EXTENT}) = $2::int AND floor(r.gy / {TILE_EXTENT}) = $3::int) AS t)
+                       WHERE floor(r.gx / {TILE_EXTENT}) = $2::int AND floor(r.gy / {TILE_EXTENT}) = $3::int
+                       ORDER BY r.id) AS t)
                END AS body
         FROM crowded c"""
 
