@@ -1,7 +1,7 @@
 """Application factory: middleware, routers, error handlers, lifespan."""
 
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -56,7 +56,7 @@ class App(FastAPI):
     page still gets the request id, the access log line and the security headers. `outer` is listed
     outermost first."""
 
-    outer: list[Middleware]
+    outer: Sequence[Middleware] = ()
 
     def build_middleware_stack(self) -> ASGIApp:
         app = super().build_middleware_stack()
@@ -94,7 +94,7 @@ def create_app(*, hot_reads: bool = True) -> FastAPI:
         "/problemes/{slug}", problem_type_page, methods=["GET"], include_in_schema=False,
         response_class=HTMLResponse,
     )
-    app.outer = [
+    outer = [
         Middleware(ObservabilityMiddleware),
         # HEAD, Host rule, keys in URLs, CORS (public reads open to any origin; writes are for servers and
         # the CLI, not browsers), conditional GET, compression and security headers.
@@ -106,7 +106,8 @@ def create_app(*, hot_reads: bool = True) -> FastAPI:
     # Innermost of ours: the hot public reads (lists, tiles, OGC items) on a plain asyncpg pool; any
     # request it does not judge valid goes on to the framework and the routes unchanged (core/hot.py).
     if hot_reads:
-        app.outer.append(Middleware(HotReads, routes=[*places_hot.ROUTES, *geo_hot.ROUTES], fastapi_app=app))
+        outer.append(Middleware(HotReads, routes=[*places_hot.ROUTES, *geo_hot.ROUTES], fastapi_app=app))
+    app.outer = outer
     install_openapi(app)
     refuse_shadowed_methods(app)
     return app

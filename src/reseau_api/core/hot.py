@@ -105,7 +105,6 @@ class HotReads:
         self.routes = routes
         self.fastapi_app = fastapi_app
         self.route_objects: dict[str, Any] | None = None
-        self.busy = 0  # requests holding or waiting for a connection of the read pool
         prefixes = sorted({r.path.pattern.split("(")[0].split("[")[0] for r in routes})
         self.prefixes = tuple(prefixes)
 
@@ -158,16 +157,18 @@ class HotReads:
         # While a connection is free (the pool serves only this layer), it is taken at once: no timeout
         # to arm (asyncpg's costs a task per acquire). When every connection is busy for the pool
         # timeout, the full path waits its own, then answers 503.
-        timeout = None if self.busy < pool.get_max_size() else get_settings().db_pool_timeout_s
-        self.busy += 1
+        global _pool_busy
+        timeout = None if _pool_busy < pool.get_max_size() else get_settings().db_pool_timeout_s
+        _pool_busy += 1
         try:
             async with pool.acquire(timeout=timeout) as connection:
                 return await route.handler(request, db.DirectConnection(connection), path_params, query)
         finally:
-            self.busy -= 1
+            _pool_busy -= 1
 
 
 _pool: Any = None
+_pool_busy = 0  # requests holding or waiting for one of its connections (every app of the process)
 _pool_loop: asyncio.AbstractEventLoop | None = None
 _pool_lock: asyncio.Lock | None = None
 
